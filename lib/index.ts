@@ -1,0 +1,2 @@
+export * from './errors';
+export type * from './runtime-types';
