@@ -48,7 +48,9 @@ export class BoxliteError extends Error {
   readonly code: string;
 
   constructor(message: string, boxliteCode: number = BoxliteErrorCode.Internal, options?: BoxliteErrorOptions) {
-    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    // Guarded `in`: plain-JS callers may pass a non-object as options.
+    super(message, typeof options === 'object' && options !== null && 'cause' in options
+      ? { cause: options.cause } : undefined);
     this.boxliteCode = boxliteCode;
     this.code = stringCodeFor(boxliteCode);
   }
@@ -186,8 +188,8 @@ export function isBoxliteError(err: unknown, boxliteCode?: BoxliteErrorCode | nu
     ok = err instanceof BoxliteError || (
       err instanceof Error
       && typeof (err as { boxliteCode?: unknown }).boxliteCode === 'number'
-      && typeof (err as { code?: unknown }).code === 'string'
-      && ((err as { code: string }).code).startsWith('BOXLITE_'));
+      && typeof (err as unknown as { code?: unknown }).code === 'string'
+      && ((err as unknown as { code: string }).code).startsWith('BOXLITE_'));
     if (ok && boxliteCode !== undefined) ok = (err as BoxliteError).boxliteCode === boxliteCode;
   } catch {
     return false; // a hostile Proxy or throwing getter is not one of ours

@@ -1,0 +1,262 @@
+// Turns any thrown value into the HTTP answer BoxLite's own servers would give.
+//
+// Order, first match wins:
+//   1. a numeric `boxliteCode` (our BoxliteError, or one from another copy of
+//      this package) -> its canonical row; code 1 (Internal) goes through the
+//      Internal fallbacks below;
+//   2. an integer `status` or `statusCode` in 400..599 (http-errors,
+//      body-parser's entity.parse.failed / entity.too.large, ...) -> that status.
+//      A status someone set on purpose outranks a prefix read from the text:
+//      a 413 whose message reads "invalid argument: body too large" stays 413;
+//   3. a message starting with a BoxLite Display prefix ("box not found: ", ...)
+//      -> the row of that code: this is all the official @boxlite-ai/boxlite SDK
+//      leaves on its errors (plain `Error`, code "GenericFailure"); again, the
+//      Internal prefix goes through the Internal fallbacks;
+//   4. otherwise its `cause` chain (bounded), so a wrapper around one of the
+//      above keeps its meaning; the outer message is kept;
+//   5. anything else -> 500 internal.
+//
+// The Internal fallbacks exist because the engine reports three caller
+// mistakes as Internal (a known upstream bug, libboxlite-abi.md §9). They are
+// deliberately narrow and never touch any other code's row.
+//
+// Never throws: every property read on a foreign value is inside try/catch
+// (getters, Proxies and revoked Proxies can throw on any access).
+
+import { BoxliteError, BoxliteErrorCode } from './errors';
+import {
+  type HttpErrorRow,
+  EXECUTION_ROW,
+  INTERNAL_ROW,
+  INVALID_ARGUMENT_ROW,
+  httpReasonPhrase,
+  httpRowForBoxliteCode,
+  httpRowForStatus,
+  isHttpErrorStatus,
+} from './http-table';
+
+/** The HTTP answer for an error. */
+export interface ErrorClassification {
+  readonly status: number;
+  /** Wire `type`, e.g. `NotFoundError`. */
+  readonly type: string;
+  /** Wire `code`, e.g. `not_found`. */
+  readonly code: string;
+  /** The error's own text, verbatim (a reason phrase when it has none). */
+  readonly message: string;
+  /** True for 429 and 503 answers. */
+  readonly retryable: boolean;
+}
+
+/** How many `cause` links are followed before giving up (also ends cycles). */
+const MAX_CAUSE_DEPTH = 8;
+
+interface ErrorLike {
+  readonly boxliteCode?: unknown;
+  readonly message?: unknown;
+  readonly status?: unknown;
+  readonly statusCode?: unknown;
+  readonly cause?: unknown;
+}
+
+function answer(row: HttpErrorRow, message: string): ErrorClassification {
+  return { status: row.status, type: row.type, code: row.code, message, retryable: row.retryable };
+}
+
+/**
+ * Classify any value as an HTTP error answer. Pure, synchronous, never throws.
+ */
+export function classifyError(err: unknown): ErrorClassification {
+  try {
+    // The typed path first and flat: it is the common one and must stay cheap.
+    // (`instanceof` itself can throw, for a revoked Proxy, hence inside try.)
+    if (err instanceof BoxliteError) {
+      const code = err.boxliteCode;
+      const message: unknown = err.message;
+      const text = typeof message === 'string' ? message : '';
+      const row = code === BoxliteErrorCode.Internal ? internalRow(text) : httpRowForBoxliteCode(code);
+      return answer(row, text.length > 0 ? text : httpReasonPhrase(row.status));
+    }
+    const row = rowOf(err, 0) ?? INTERNAL_ROW;
+    return answer(row, messageOf(err, row));
+  } catch {
+    return answer(INTERNAL_ROW, messageOf(err, INTERNAL_ROW));
+  }
+}
+
+/** The row for a value, or undefined when nothing about it is recognised. */
+function rowOf(err: unknown, depth: number): HttpErrorRow | undefined {
+  if ((typeof err !== 'object' || err === null) && typeof err !== 'function') return undefined;
+  const e = err as ErrorLike;
+
+  const boxliteCode = e.boxliteCode;
+  if (typeof boxliteCode === 'number') {
+    if (boxliteCode !== BoxliteErrorCode.Internal) return httpRowForBoxliteCode(boxliteCode);
+    const message = e.message;
+    return internalRow(typeof message === 'string' ? message : '');
+  }
+
+  // finalhandler's order: `status`, then `statusCode`.
+  const status = e.status;
+  if (isHttpErrorStatus(status)) return httpRowForStatus(status);
+  const statusCode = e.statusCode;
+  if (isHttpErrorStatus(statusCode)) return httpRowForStatus(statusCode);
+
+  const message = e.message;
+  if (typeof message === 'string') {
+    const code = boxliteCodeForPrefix(message);
+    if (code !== 0) return code === BoxliteErrorCode.Internal ? internalRow(message) : httpRowForBoxliteCode(code);
+  }
+
+  if (depth < MAX_CAUSE_DEPTH) {
+    const cause = e.cause;
+    if (cause !== undefined && cause !== err) {
+      try {
+        return rowOf(cause, depth + 1);
+      } catch {
+        return undefined; // a hostile cause must not hide the outer error's message
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The text for the envelope: the error's own message, else a reason phrase. */
+function messageOf(err: unknown, row: HttpErrorRow): string {
+  if (typeof err === 'string') return err.length > 0 ? err : httpReasonPhrase(row.status);
+  if ((typeof err === 'object' && err !== null) || typeof err === 'function') {
+    try {
+      const message = (err as ErrorLike).message;
+      if (typeof message === 'string' && message.length > 0) return message;
+    } catch {
+      // fall through to the reason phrase
+    }
+  }
+  return httpReasonPhrase(row.status);
+}
+
+// --- Official-SDK message prefixes -----------------------------------------
+
+// BoxLite's `BoxliteError` Display prefixes (src/shared/src/errors.rs), by
+// code. Case matters ("Execution error: " is capitalised upstream).
+// UnsupportedEngine is a unit variant whose whole text is the "prefix".
+const PREFIXES: ReadonlyArray<readonly [string, BoxliteErrorCode]> = [
+  ['internal error: ', BoxliteErrorCode.Internal],
+  ['box not found: ', BoxliteErrorCode.NotFound],
+  ['already exists: ', BoxliteErrorCode.AlreadyExists],
+  ['invalid state: ', BoxliteErrorCode.InvalidState],
+  ['invalid argument: ', BoxliteErrorCode.InvalidArgument],
+  ['configuration error: ', BoxliteErrorCode.Config],
+  ['storage error: ', BoxliteErrorCode.Storage],
+  ['images error: ', BoxliteErrorCode.Image],
+  ['network error: ', BoxliteErrorCode.Network],
+  ['Execution error: ', BoxliteErrorCode.Execution],
+  ['stopped: ', BoxliteErrorCode.Stopped],
+  ['engine reported an error: ', BoxliteErrorCode.Engine],
+  ['unsupported: ', BoxliteErrorCode.Unsupported],
+  ['database error: ', BoxliteErrorCode.Database],
+  ['portal error: ', BoxliteErrorCode.Portal],
+  ['gRPC/tonic error: ', BoxliteErrorCode.Rpc],
+  ['gRPC transport error: ', BoxliteErrorCode.RpcTransport],
+  ['metadata error: ', BoxliteErrorCode.Metadata],
+  ['unsupported engine kind', BoxliteErrorCode.UnsupportedEngine],
+  ['resource exhausted: ', BoxliteErrorCode.ResourceExhausted],
+  ['session reaped: ', BoxliteErrorCode.SessionReaped],
+];
+
+/** The Display prefixes, for documentation and tests. */
+export const BOXLITE_MESSAGE_PREFIXES: ReadonlyArray<readonly [string, BoxliteErrorCode]> = Object.freeze(
+  PREFIXES.map((p) => Object.freeze(p)),
+);
+
+// Candidates bucketed by first character, so most messages are rejected or
+// matched with one charCodeAt and one or two startsWith calls (no regex).
+const PREFIXES_BY_FIRST_CHAR: ReadonlyArray<ReadonlyArray<readonly [string, BoxliteErrorCode]> | undefined> = (() => {
+  const buckets: Array<Array<readonly [string, BoxliteErrorCode]> | undefined> = new Array(128).fill(undefined);
+  for (const p of PREFIXES) {
+    const c = p[0].charCodeAt(0);
+    (buckets[c] ??= []).push(p);
+  }
+  return buckets;
+})();
+
+/**
+ * The BoxLite code named by a message's Display prefix at the very start, or
+ * 0 when it has none.
+ */
+export function boxliteCodeForMessagePrefix(message: string): number {
+  return boxliteCodeForPrefix(message);
+}
+
+function boxliteCodeForPrefix(message: string): number {
+  const bucket = PREFIXES_BY_FIRST_CHAR[message.charCodeAt(0)];
+  if (bucket === undefined) return 0;
+  for (let i = 0; i < bucket.length; i++) {
+    if (message.startsWith(bucket[i][0])) return bucket[i][1];
+  }
+  return 0;
+}
+
+// --- Internal (code 1) fallbacks --------------------------------------------
+
+const NOT_FOUND_IN = 'not found in ';
+const SPAWN_FAILED = 'spawn_failed';
+const NOT_IN_PATH = 'not found in $PATH';
+const BAD_PERMISSIONS = 'does not have correct permissions';
+
+/**
+ * The row for an Internal error's message: a caller mistake the engine
+ * mislabels as Internal gets its real row, anything else stays 500 internal.
+ */
+function internalRow(message: string): HttpErrorRow {
+  if (namesMissingUserOrGroup(message)) return INVALID_ARGUMENT_ROW;
+  if (isSpawnFailureOfCommand(message)) return EXECUTION_ROW;
+  return INTERNAL_ROW;
+}
+
+/**
+ * "User 'bob' not found in /run/bundle/rootfs/etc/passwd" (or "Group 'g' not
+ * found in .../etc/group"): the exec `user` names an account the image lacks.
+ * The account file must be the very thing "not found in" points at: the path
+ * right after it (up to whitespace, trailing punctuation and quotes trimmed)
+ * ends with /etc/passwd or /etc/group. "executable '/etc/passwd' not found in
+ * $PATH" or "... not found in /etc/shadow (see /etc/passwd)" do not qualify.
+ */
+function namesMissingUserOrGroup(message: string): boolean {
+  let at = message.indexOf(NOT_FOUND_IN);
+  while (at !== -1) {
+    const start = at + NOT_FOUND_IN.length;
+    let end = start;
+    while (end < message.length && !isWhitespace(message.charCodeAt(end))) end++;
+    while (end > start && isTrailingPunctuation(message.charCodeAt(end - 1))) end--;
+    if (endsWithAt(message, '/etc/passwd', start, end) || endsWithAt(message, '/etc/group', start, end)) return true;
+    at = message.indexOf(NOT_FOUND_IN, start);
+  }
+  return false;
+}
+
+/**
+ * The guest could not start the command: "spawn_failed: ... executable 'x' not
+ * found in $PATH" or "... does not have correct permissions". The detail must
+ * come after the spawn_failed marker, as the engine writes it (the marker is
+ * the wrapping prefix).
+ */
+function isSpawnFailureOfCommand(message: string): boolean {
+  const at = message.indexOf(SPAWN_FAILED);
+  if (at === -1) return false;
+  const from = at + SPAWN_FAILED.length;
+  return message.indexOf(NOT_IN_PATH, from) !== -1 || message.indexOf(BAD_PERMISSIONS, from) !== -1;
+}
+
+function endsWithAt(s: string, suffix: string, start: number, end: number): boolean {
+  return end - start >= suffix.length && s.endsWith(suffix, end);
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+// . , ; : ) ] ' " `  -- what may close a sentence or a quoted path.
+function isTrailingPunctuation(c: number): boolean {
+  return c === 46 || c === 44 || c === 59 || c === 58 || c === 41 || c === 93 || c === 39 || c === 34 || c === 96;
+}
