@@ -1,0 +1,59 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.toBoxJson = toBoxJson;
+exports.toRuntimeMetricsJson = toRuntimeMetricsJson;
+exports.toBoxMetricsJson = toBoxMetricsJson;
+function isoFromUnixSeconds(seconds) {
+    const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : Date.now();
+    return new Date(ms).toISOString();
+}
+/** `updatedAtMs`: when this server last changed the box's state (start/stop), if it did. */
+function toBoxJson(info, updatedAtMs) {
+    const createdAt = isoFromUnixSeconds(info.createdAt);
+    return {
+        box_id: info.id,
+        name: info.name ?? null,
+        status: info.status,
+        created_at: createdAt,
+        updated_at: updatedAtMs !== undefined ? new Date(updatedAtMs).toISOString() : createdAt,
+        // pid 0 means "no VMM process" (not running): the spec says null then.
+        pid: info.pid > 0 ? info.pid : null,
+        image: info.image,
+        cpus: info.cpus,
+        memory_mib: info.memoryMib,
+        labels: {},
+        auto_stop: info.autoStop,
+        auto_pause: info.autoStop,
+        auto_delete: info.autoDelete,
+        auto_resume: info.autoResume,
+        network: info.network ? { mode: info.network.mode, allow_net: [...info.network.allowNet] } : null,
+    };
+}
+function toRuntimeMetricsJson(m) {
+    return {
+        boxes_created_total: m.boxesCreatedTotal,
+        boxes_failed_total: m.boxesFailedTotal,
+        num_running_boxes: m.numRunningBoxes,
+        total_commands_executed: m.totalCommandsExecuted,
+        total_exec_errors: m.totalExecErrors,
+    };
+}
+function toBoxMetricsJson(m) {
+    return {
+        commands_executed_total: m.commandsExecuted,
+        exec_errors_total: m.execErrors,
+        bytes_sent_total: m.bytesSent,
+        bytes_received_total: m.bytesReceived,
+        cpu_percent: m.cpuPercent,
+        memory_bytes: m.memoryBytes,
+        network_bytes_sent: m.networkBytesSent,
+        network_bytes_received: m.networkBytesReceived,
+        network_tcp_connections: m.networkTcpConnections,
+        network_tcp_errors: m.networkTcpErrors,
+        boot_timing: {
+            total_create_ms: m.createDurationMs,
+            guest_boot_ms: m.bootDurationMs,
+        },
+    };
+}
+//# sourceMappingURL=box-json.js.map

@@ -1,0 +1,57 @@
+// GET .../executions/{id}/attach as a WebSocket. The handshake is checked
+// (auth, route, session, single attach) before upgrading, and refusals are
+// plain HTTP answers with BoxLite's envelope, as the spec says (404/409/410).
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { AlreadyExistsError } from '../errors';
+import type { SessionRegistry } from './sessions';
+import { type ErrorContext, renderError } from './respond';
+
+/** Largest client frame accepted (stdin chunks, control frames). */
+const MAX_CLIENT_FRAME_BYTES = 8 << 20;
+
+export function createWebSocketServer(): WebSocketServer {
+  // noServer: the host server's 'upgrade' event is routed here by
+  // handler.upgrade. No permessage-deflate: the official client never offers
+  // it, and compressing already-streamed output costs CPU for nothing.
+  return new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_FRAME_BYTES, clientTracking: false });
+}
+
+/** Answer an upgrade request with a plain HTTP error and close the socket. */
+export function rejectUpgrade(socket: Duplex, err: unknown, ctx: ErrorContext): void {
+  const { status, headers, body } = renderError(err, ctx);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  head += 'Connection: close\r\n\r\n';
+  socket.once('finish', () => socket.destroy());
+  socket.end(head + body);
+}
+
+/** Upgrade and hand the socket to the session (claims the single attach slot first). */
+export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry, boxId: string, execId: string,
+  req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ErrorContext): void {
+  let session;
+  try {
+    session = sessions.lookupForAttach(boxId, execId);
+    if (!session.reserveAttach()) {
+      throw new AlreadyExistsError(`already exists: another client is attached to execution ${execId}; one attach at a time`);
+    }
+  } catch (err) {
+    rejectUpgrade(socket, err, ctx);
+    return;
+  }
+  const claimed = session;
+  let attached = false;
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    attached = true;
+    claimed.attach(ws);
+  });
+  // ws answers a malformed handshake itself (400) without calling back, and
+  // completes a good one synchronously: either way the slot is settled here.
+  if (!attached) claimed.releaseAttach();
+}
