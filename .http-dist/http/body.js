@@ -30,34 +30,33 @@ function readBody(req, limit, done) {
     const chunks = [];
     let size = 0;
     let settled = false;
-    const finish = (err, value) => {
+    // The listeners are not removed afterwards: they die with the request, and
+    // `settled` makes any late event a no-op.
+    req.on('data', (chunk) => {
+        if (settled)
+            return;
+        size += chunk.length;
+        if (size <= limit) {
+            chunks.push(chunk);
+            return;
+        }
+        settled = true;
+        req.resume(); // drain the rest unbuffered; the answer closes the connection
+        done((0, http_error_1.payloadTooLarge)(limit));
+    });
+    req.on('end', () => {
         if (settled)
             return;
         settled = true;
-        req.removeListener('data', onData);
-        req.removeListener('end', onEnd);
-        req.removeListener('error', onError);
-        req.removeListener('close', onClose);
-        // On failure stop buffering the rest; the answer closes the connection.
-        if (err)
-            req.resume();
-        done(err, value);
-    };
-    const onData = (chunk) => {
-        size += chunk.length;
-        if (size > limit)
-            finish((0, http_error_1.payloadTooLarge)(limit));
-        else
-            chunks.push(chunk);
-    };
-    const onEnd = () => finish(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    const onError = (err) => finish(err);
-    // 'close' before 'end': the client went away mid-body.
-    const onClose = () => finish(new Error('request aborted by the client'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+        done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    // A client that goes away mid-body makes the request emit 'error' (aborted).
+    req.on('error', (err) => {
+        if (settled)
+            return;
+        settled = true;
+        done(err);
+    });
 }
 /**
  * The JSON body (undefined for an empty one). Malformed JSON is a 400 with the

@@ -42,30 +42,30 @@ export function readBody(req: IncomingMessage, limit: number, done: BodyCallback
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
-  const finish = (err: Error | null, value?: Buffer) => {
+  // The listeners are not removed afterwards: they die with the request, and
+  // `settled` makes any late event a no-op.
+  req.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size <= limit) {
+      chunks.push(chunk);
+      return;
+    }
+    settled = true;
+    req.resume(); // drain the rest unbuffered; the answer closes the connection
+    done(payloadTooLarge(limit));
+  });
+  req.on('end', () => {
     if (settled) return;
     settled = true;
-    req.removeListener('data', onData);
-    req.removeListener('end', onEnd);
-    req.removeListener('error', onError);
-    req.removeListener('close', onClose);
-    // On failure stop buffering the rest; the answer closes the connection.
-    if (err) req.resume();
-    done(err, value);
-  };
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) finish(payloadTooLarge(limit));
-    else chunks.push(chunk);
-  };
-  const onEnd = () => finish(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-  const onError = (err: Error) => finish(err);
-  // 'close' before 'end': the client went away mid-body.
-  const onClose = () => finish(new Error('request aborted by the client'));
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('error', onError);
-  req.on('close', onClose);
+    done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  });
+  // A client that goes away mid-body makes the request emit 'error' (aborted).
+  req.on('error', (err: Error) => {
+    if (settled) return;
+    settled = true;
+    done(err);
+  });
 }
 
 /**
