@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectEnvelope, request } from './http-support';
 
-const DIST = path.resolve(__dirname, '..', process.env.BOXLITE_NATIVE_DIST ?? 'dist');
+const DIST = path.resolve(__dirname, '..', process.env.BOXLITE_DIST ?? 'dist');
 const CLI = path.join(DIST, 'cli.js');
 if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:ts\` (npm test does) before this suite`);
 

@@ -75,7 +75,8 @@ describe('POST .../exec', () => {
 describe('attach', () => {
   it('streams stdout/stderr frames, then the exit frame, then close 1000', async () => {
     const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'echo out; echo err >&2; exit 3'] });
-    const at = await attach(attachUrl(s.origin, box, eid));
+    const at = await attach(attachUrl(s.origin, box, eid), { 'X-Request-Id': 'attach-req-1' });
+    expect(at.upgradeHeaders['x-request-id']).toBe('attach-req-1');
     expect(await at.closed).toEqual({ exitCode: 3, closeCode: 1000 });
     expect(at.stdout()).toBe('out\n');
     expect(at.stderr()).toBe('err\n');

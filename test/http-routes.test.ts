@@ -199,3 +199,52 @@ describe('X-Request-Id', () => {
     expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('the {prefix} slot', () => {
+  it("'*' accepts any well-formed prefix (multi-segment too) or none; the leftmost split wins", async () => {
+    const p = await serve({ t: s.t, handler: { auth: 'none', pathPrefix: '*' } });
+    try {
+      const id = await createBox(p.origin, { name: 'boxes' }, 'tenant-a/eu/');
+      expect((await request(`${p.origin}/v1/tenant-a/eu/boxes/${id}`)).json.box_id).toBe(id);
+      expect((await request(`${p.origin}/v1/boxes/${id}`)).json.box_id).toBe(id);
+      // /v1/boxes/boxes is box "boxes" (no prefix), never the list under prefix "boxes"
+      const ambiguous = await request(`${p.origin}/v1/boxes/boxes`);
+      expect(ambiguous.json.box_id).toBe(id);
+      expect((await request(`${p.origin}/v1/x/boxes`)).json.boxes).toBeDefined();
+      expectEnvelope(await request(`${p.origin}/v1/bad%20prefix/boxes`), 404, 'not_found');
+      expectEnvelope(await request(`${p.origin}/v1/${'p'.repeat(129)}/boxes`), 404, 'not_found');
+      expect((await request(`${p.origin}/v1/me`)).json.path_prefix).toBeNull();
+      await request(`${p.origin}/v1/boxes/${id}?force=true`, { method: 'DELETE' });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a configured prefix (or list) is required; /v1/me advertises a single one', async () => {
+    const p = await serve({ t: s.t, handler: { auth: 'none', pathPrefix: 'org-1/team' } });
+    try {
+      expect((await request(`${p.origin}/v1/org-1/team/boxes`)).status).toBe(200);
+      expectEnvelope(await request(`${p.origin}/v1/boxes`), 404, 'not_found');
+      expectEnvelope(await request(`${p.origin}/v1/org-2/team/boxes`), 404, 'not_found');
+      expect((await request(`${p.origin}/v1/me`)).json.path_prefix).toBe('org-1/team');
+      expect((await request(`${p.origin}/v1/config`)).status).toBe(200);
+    } finally {
+      await p.close();
+    }
+    const list = await serve({ t: s.t, handler: { auth: 'none', pathPrefix: ['a', 'a/b'] } });
+    try {
+      expect((await request(`${list.origin}/v1/a/boxes`)).status).toBe(200);
+      expect((await request(`${list.origin}/v1/a/b/boxes`)).status).toBe(200);
+      expectEnvelope(await request(`${list.origin}/v1/b/boxes`), 404, 'not_found');
+    } finally {
+      await list.close();
+    }
+  });
+
+  it('refuses malformed prefix options up front', async () => {
+    const { createBoxliteHandler } = await import('../lib/http');
+    expect(() => createBoxliteHandler(s.t.runtime, { auth: 'none', pathPrefix: 'has space' })).toThrow(/pathPrefix/);
+    expect(() => createBoxliteHandler(s.t.runtime, { auth: 'none', pathPrefix: [] })).toThrow(/pathPrefix/);
+    expect(() => createBoxliteHandler(s.t.runtime, { auth: 'none', jsonLimit: -1 })).toThrow(/jsonLimit/);
+  });
+});

@@ -115,6 +115,8 @@ export interface Attached {
   /** ms from open to the first server Ping, or null. */
   firstPingMs: () => number | null;
   pings: () => number;
+  /** Headers of the 101 answer. */
+  upgradeHeaders: Record<string, string | string[] | undefined>;
   /** Resolves at close: the exit code from the exit frame (or null) and the close code. */
   closed: Promise<{ exitCode: number | null; closeCode: number }>;
 }
@@ -134,6 +136,8 @@ export function attach(url: string, headers: Record<string, string> = {}): Promi
     let firstPing: number | null = null;
     let pings = 0;
     let exitCode: number | null = null;
+    let upgradeHeaders: Record<string, string | string[] | undefined> = {};
+    ws.on('upgrade', (res) => { upgradeHeaders = res.headers; });
     ws.on('ping', () => {
       pings++;
       if (firstPing === null) firstPing = Date.now() - openedAt;
@@ -172,6 +176,7 @@ export function attach(url: string, headers: Record<string, string> = {}): Promi
         control,
         firstPingMs: () => firstPing,
         pings: () => pings,
+        upgradeHeaders,
         closed,
       });
     });

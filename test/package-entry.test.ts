@@ -66,6 +66,16 @@ describe('packed package: import and require share one identity', () => {
     fs.mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', path.join(tmp, packed.filename), '-C', installed, '--strip-components=1']);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    // npm would install the package's runtime dependencies beside it; link the
+    // repo's copies (their own dependencies resolve from the real path).
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const dep of Object.keys(manifest.dependencies ?? {})) {
+      const link = path.join(consumer, 'node_modules', dep);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.join(repo, 'node_modules', dep), link, 'dir');
+    }
 
     fs.writeFileSync(path.join(consumer, 'check.mjs'), `
 import { createRequire } from 'node:module';

@@ -11,11 +11,20 @@ import { type ErrorContext, renderError } from './respond';
 /** Largest client frame accepted (stdin chunks, control frames). */
 const MAX_CLIENT_FRAME_BYTES = 8 << 20;
 
+/** The request id of an upgrade, for the 101 answer's headers. */
+const REQUEST_ID = Symbol('boxlite.requestId');
+
 export function createWebSocketServer(): WebSocketServer {
   // noServer: the host server's 'upgrade' event is routed here by
   // handler.upgrade. No permessage-deflate: the official client never offers
   // it, and compressing already-streamed output costs CPU for nothing.
-  return new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_FRAME_BYTES, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_FRAME_BYTES, clientTracking: false });
+  // Every answer carries X-Request-Id, the 101 included.
+  wss.on('headers', (headers: string[], req: IncomingMessage) => {
+    const id = (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID];
+    if (id !== undefined) headers.push(`X-Request-Id: ${id}`);
+  });
+  return wss;
 }
 
 /** Answer an upgrade request with a plain HTTP error and close the socket. */
@@ -46,6 +55,7 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
     return;
   }
   const claimed = session;
+  (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = ctx.requestId;
   let attached = false;
   wss.handleUpgrade(req, socket, head, (ws) => {
     attached = true;

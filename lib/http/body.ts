@@ -8,6 +8,7 @@
 // hand-written server would.
 import type { IncomingMessage } from 'node:http';
 import { payloadTooLarge } from './http-error';
+import { headerOf } from './raw-headers';
 import { invalid } from './validate';
 
 /** Body already parsed by middleware in front of us (express.json(), body-parser). */
@@ -17,7 +18,7 @@ interface PreParsed {
 }
 
 function declaredLength(req: IncomingMessage): number | undefined {
-  const raw = req.headers['content-length'];
+  const raw = headerOf(req, 'content-length');
   if (raw === undefined) return undefined;
   const n = Number(raw);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;

@@ -60,8 +60,9 @@ export function queryParam(ctx: RouteContext, name: string): string | undefined 
 
 /**
  * A route. Routes with a JSON body declare `parse`: it validates the body
- * synchronously, before any engine work, so a bad request is answered in the
- * tick its body ends (the hot 4xx path) and costs no engine call.
+ * synchronously, before any engine work, and returns the input or the error
+ * to answer (it does not throw: see validate.ts), so a bad request is answered
+ * in the tick its body ends and costs no engine call.
  */
 export interface Route {
   parse?: (body: unknown) => unknown;
@@ -72,6 +73,6 @@ export function route(run: (ctx: RouteContext) => Promise<void>): Route {
   return { run };
 }
 
-export function jsonRoute<T>(parse: (body: unknown) => T, run: (ctx: RouteContext, input: T) => Promise<void>): Route {
+export function jsonRoute<T>(parse: (body: unknown) => T | Error, run: (ctx: RouteContext, input: T) => Promise<void>): Route {
   return { parse, run: run as Route['run'] };
 }

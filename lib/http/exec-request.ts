@@ -1,14 +1,17 @@
 // Bodies of the exec routes: POST .../exec, .../signal, .../resize, and the
-// WebSocket control frames that mirror signal and resize.
+// WebSocket control frames that mirror signal and resize. Each parser returns
+// its result or the 400 to answer (see validate.ts: no throws on this path).
 import type { ExecOptions } from '../runtime-types';
 import { envMap } from './box-request';
+import type { HttpStatusError } from './http-error';
 import {
-  expectObject, invalid, optBoolean, optInteger, optNumber, optString, optStringArray, rejectUnknownFields,
+  Check, type JsonObject, expectObject, optBoolean, optInteger, optNumber, optString, optStringArray, rejectUnknownFields,
 } from './validate';
 
 const EXEC_FIELDS = new Set(['command', 'args', 'env', 'timeout_seconds', 'working_dir', 'tty', 'user']);
 const SIGNAL_FIELDS = new Set(['signal']);
 const RESIZE_FIELDS = new Set(['cols', 'rows']);
+const STOP_FIELDS = new Set(['timeout_seconds']);
 
 /** BoxLite's whitelist: HUP INT QUIT ABRT USR1 USR2 TERM WINCH. */
 export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
@@ -21,52 +24,62 @@ export interface ExecRequest {
   options: ExecOptions;
 }
 
-export function parseExecRequest(body: unknown): ExecRequest {
-  if (body === undefined) throw invalid('request body is required: {"command": "..."}');
-  const b = expectObject(body, 'request body');
-  rejectUnknownFields(b, EXEC_FIELDS, 'request body');
+/** The body as a JSON object with only known fields, or undefined (problem recorded). */
+function bodyObject(c: Check, body: unknown, known: ReadonlySet<string>, example: string): JsonObject | undefined {
+  if (body === undefined) return c.fail(`request body is required: ${example}`);
+  const b = expectObject(c, body, 'request body');
+  if (b !== undefined) rejectUnknownFields(c, b, known, 'request body');
+  return c.error === null ? b : undefined;
+}
+
+export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, EXEC_FIELDS, '{"command": "..."}');
+  if (b === undefined) return c.error as HttpStatusError;
   const where = 'request body';
-  const command = optString(b, 'command', where, { nonEmpty: true });
-  if (command === undefined) throw invalid('command is required');
-  const args = optStringArray(b, 'args', where) ?? [];
+  const command = optString(c, b, 'command', where, { nonEmpty: true });
+  if (command === undefined && c.error === null) c.fail('command is required');
+  const args = optStringArray(c, b, 'args', where) ?? [];
   const options: ExecOptions = {};
-  const env = envMap(b, 'env', where);
+  const env = envMap(c, b, 'env', where);
   if (env !== undefined) options.env = env;
   // Same rule and words as libboxlite's own check, so either layer reads alike.
   const timeout = b.timeout_seconds;
   if (timeout !== undefined && timeout !== null) {
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-      throw invalid('timeout_seconds must be a non-negative finite number');
+      c.fail('timeout_seconds must be a non-negative finite number');
+    } else if (timeout > 0) {
+      options.timeoutSecs = timeout;
     }
-    if (timeout > 0) options.timeoutSecs = timeout;
   }
-  const workdir = optString(b, 'working_dir', where);
+  const workdir = optString(c, b, 'working_dir', where);
   if (workdir !== undefined) options.workdir = workdir;
-  const tty = optBoolean(b, 'tty', where);
+  const tty = optBoolean(c, b, 'tty', where);
   if (tty !== undefined) options.tty = tty;
-  const user = optString(b, 'user', where, { nonEmpty: true });
+  const user = optString(c, b, 'user', where, { nonEmpty: true });
   if (user !== undefined) options.user = user;
-  return { command, args, options };
+  if (c.error !== null) return c.error;
+  return { command: command as string, args, options };
 }
 
-/** Validates a signal number against the whitelist (HTTP body and WS frame share it). */
-export function checkSignal(sig: unknown): number {
-  if (typeof sig !== 'number' || !Number.isInteger(sig)) throw invalid(`signal must be an integer, got ${JSON.stringify(sig) ?? String(sig)}`);
+/** A signal number checked against the whitelist (the HTTP body and the WS frame share it). */
+export function checkSignal(c: Check, sig: unknown): number | undefined {
+  if (typeof sig !== 'number' || !Number.isInteger(sig)) return c.fail(`signal must be an integer, got ${JSON.stringify(sig) ?? String(sig)}`);
   if (sig === SIGKILL) {
-    throw invalid('signal 9 (SIGKILL) is not accepted here; use DELETE .../executions/{exec_id} to kill and evict the execution');
+    return c.fail('signal 9 (SIGKILL) is not accepted here; use DELETE .../executions/{exec_id} to kill and evict the execution');
   }
   if (!ALLOWED_SIGNALS.has(sig)) {
-    throw invalid(`signal ${sig} is not allowed; allowed: ${[...ALLOWED_SIGNALS].join(', ')} (SIGKILL: DELETE the execution)`);
+    return c.fail(`signal ${sig} is not allowed; allowed: ${[...ALLOWED_SIGNALS].join(', ')} (SIGKILL: DELETE the execution)`);
   }
   return sig;
 }
 
-export function parseSignalRequest(body: unknown): number {
-  if (body === undefined) throw invalid('request body is required: {"signal": 15}');
-  const b = expectObject(body, 'request body');
-  rejectUnknownFields(b, SIGNAL_FIELDS, 'request body');
-  if (b.signal === undefined || b.signal === null) throw invalid('signal is required');
-  return checkSignal(b.signal);
+export function parseSignalRequest(body: unknown): number | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, SIGNAL_FIELDS, '{"signal": 15}');
+  if (b === undefined) return c.error as HttpStatusError;
+  const sig = b.signal === undefined || b.signal === null ? c.fail('signal is required') : checkSignal(c, b.signal);
+  return c.error ?? (sig as number);
 }
 
 export interface ResizeRequest {
@@ -74,24 +87,30 @@ export interface ResizeRequest {
   rows: number;
 }
 
-export function checkResize(obj: Record<string, unknown>, where: string): ResizeRequest {
-  const cols = optInteger(obj, 'cols', where, { min: 1, max: MAX_TTY_DIMENSION });
-  const rows = optInteger(obj, 'rows', where, { min: 1, max: MAX_TTY_DIMENSION });
-  if (cols === undefined || rows === undefined) throw invalid('cols and rows are required');
+export function checkResize(c: Check, obj: JsonObject, where: string): ResizeRequest | undefined {
+  const cols = optInteger(c, obj, 'cols', where, { min: 1, max: MAX_TTY_DIMENSION });
+  const rows = optInteger(c, obj, 'rows', where, { min: 1, max: MAX_TTY_DIMENSION });
+  if (c.error !== null) return undefined;
+  if (cols === undefined || rows === undefined) return c.fail('cols and rows are required');
   return { cols, rows };
 }
 
-export function parseResizeRequest(body: unknown): ResizeRequest {
-  if (body === undefined) throw invalid('request body is required: {"cols": 120, "rows": 40}');
-  const b = expectObject(body, 'request body');
-  rejectUnknownFields(b, RESIZE_FIELDS, 'request body');
-  return checkResize(b, 'request body');
+export function parseResizeRequest(body: unknown): ResizeRequest | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, RESIZE_FIELDS, '{"cols": 120, "rows": 40}');
+  if (b === undefined) return c.error as HttpStatusError;
+  const size = checkResize(c, b, 'request body');
+  return c.error ?? (size as ResizeRequest);
 }
 
 /** POST .../stop accepts the spec's optional {timeout_seconds}. */
-export function parseStopRequest(body: unknown): void {
-  if (body === undefined) return;
-  const b = expectObject(body, 'request body');
-  rejectUnknownFields(b, new Set(['timeout_seconds']), 'request body');
-  optNumber(b, 'timeout_seconds', 'request body', { min: 0 });
+export function parseStopRequest(body: unknown): null | HttpStatusError {
+  if (body === undefined) return null;
+  const c = new Check();
+  const b = expectObject(c, body, 'request body');
+  if (b !== undefined) {
+    rejectUnknownFields(c, b, STOP_FIELDS, 'request body');
+    optNumber(c, b, 'timeout_seconds', 'request body', { min: 0 });
+  }
+  return c.error;
 }

@@ -15,8 +15,7 @@
 import type { Readable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Execution } from '../runtime-types';
-import { checkResize, checkSignal } from './exec-request';
-import { isPlainObject } from './validate';
+import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, outputFrame } from './attach-frames';
 
 export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
 
@@ -44,8 +43,6 @@ export interface ExecSessionInit {
   onBackgroundError?: (err: unknown) => void;
 }
 
-const STDOUT = 0x01;
-const STDERR = 0x02;
 const SIGHUP = 1;
 /** Socket send buffer above which engine output is paused. */
 const SOCKET_HIGH_WATER = 1 << 20;
@@ -82,6 +79,8 @@ export class ExecSession {
   /** After reaping, output is read and thrown away so the engine never stalls. */
   private discardOutput = false;
   private socket: WebSocket | null = null;
+  /** An upgrade holds the single attach slot until it completes. */
+  private attaching = false;
   private pingTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
@@ -146,9 +145,7 @@ export class ExecSession {
     if (this.discardOutput) return;
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (data.length === 0) return;
-    const frame = Buffer.allocUnsafe(data.length + 1);
-    frame[0] = channel;
-    data.copy(frame, 1);
+    const frame = outputFrame(channel, data);
     const ws = this.socket;
     if (ws !== null && this.queue.length === 0 && ws.readyState === ws.OPEN) {
       this.sendFrame(ws, frame);
@@ -227,7 +224,7 @@ export class ExecSession {
   private sendExit(ws: WebSocket): void {
     if (ws.readyState !== ws.OPEN) return;
     this.exitFrameSent = true;
-    ws.send(JSON.stringify({ type: 'exit', exit_code: this.exitCode ?? -1 }));
+    ws.send(exitFrame(this.exitCode ?? -1));
     ws.close(1000);
   }
 
@@ -243,8 +240,6 @@ export class ExecSession {
   releaseAttach(): void {
     this.attaching = false;
   }
-
-  private attaching = false;
 
   attach(ws: WebSocket): void {
     this.attaching = false;
@@ -272,43 +267,13 @@ export class ExecSession {
   }
 
   private onClientFrame(data: RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (isBinary) {
-      this.writeStdin(bytes);
-      return;
-    }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      this.reportToSocket('control frame is not valid JSON');
-      return;
-    }
-    if (!isPlainObject(msg) || typeof msg.type !== 'string') {
-      this.reportToSocket('control frame needs a string "type"');
-      return;
-    }
-    try {
-      switch (msg.type) {
-        case 'stdin_eof':
-          this.closeStdin();
-          break;
-        case 'resize': {
-          const { cols, rows } = checkResize(msg, 'resize frame');
-          if (!this.tty) throw new Error('invalid argument: resize needs an execution started with tty: true');
-          this.background(this.resize(cols, rows));
-          break;
-        }
-        case 'signal': {
-          const sig = checkSignal(msg.sig ?? msg.signal);
-          this.background(this.signal(sig));
-          break;
-        }
-        default:
-          this.reportToSocket(`unknown control frame type ${JSON.stringify(msg.type)}`);
-      }
-    } catch (err) {
-      this.reportToSocket(messageOf(err));
+    const frame = decodeClientFrame(data, isBinary, this.tty);
+    switch (frame.kind) {
+      case 'stdin': this.writeStdin(frame.bytes); break;
+      case 'stdin_eof': this.closeStdin(); break;
+      case 'resize': this.background(this.resize(frame.cols, frame.rows)); break;
+      case 'signal': this.background(this.signal(frame.sig)); break;
+      case 'invalid': this.reportToSocket(frame.message); break;
     }
   }
 
@@ -320,7 +285,7 @@ export class ExecSession {
   private reportToSocket(message: string): void {
     const ws = this.socket;
     if (ws !== null && ws.readyState === ws.OPEN && !this.exitFrameSent) {
-      ws.send(JSON.stringify({ type: 'error', message }));
+      ws.send(errorFrame(message));
     }
   }
 

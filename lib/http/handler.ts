@@ -71,6 +71,8 @@ export interface BoxliteHandler {
 }
 
 type Admitted = { match: RouteMatch; principal: Principal };
+/** Admitted, or the refusal to answer. */
+type Admission = Admitted | Error;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null
@@ -167,12 +169,13 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   /**
    * Authentication, route, method and authorization: what a request must pass
-   * before any work. Synchronous when the hooks are (the common case: no
-   * promise is made on the hot path); a promise when a hook returns one.
-   * Throws (or rejects) with the refusal.
+   * before any work. Synchronous when the hooks are (no promise on the hot
+   * path); a promise when a hook returns one. A refusal is returned, not
+   * thrown (throwing from an I/O callback is expensive; see validate.ts); a
+   * hook that throws still rejects, and that is answered too.
    */
-  function admit(req: IncomingMessage, afterV1: string): Admitted | Promise<Admitted> {
-    if (closed) throw httpError(503, 'engine reported an error: this BoxLite handler is closed');
+  function admit(req: IncomingMessage, afterV1: string): Admission | Promise<Admission> {
+    if (closed) return httpError(503, 'engine reported an error: this BoxLite handler is closed');
     // /v1/config is open by spec; everything else needs a principal first,
     // so unknown paths reveal nothing to anonymous callers.
     if (afterV1 === 'config') return check(req, afterV1, ANONYMOUS_PRINCIPAL);
@@ -181,32 +184,34 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     return check(req, afterV1, principal);
   }
 
-  function check(req: IncomingMessage, afterV1: string, principal: Principal): Admitted | Promise<Admitted> {
+  function check(req: IncomingMessage, afterV1: string, principal: Principal): Admission | Promise<Admission> {
     if (principal === null || principal === undefined) {
-      throw unauthenticated(req.headers.authorization === undefined
+      return unauthenticated(req.headers.authorization === undefined
         ? 'missing credentials: send Authorization: Bearer <token>'
         : 'invalid credentials');
     }
     const method = req.method ?? 'GET';
-    const match = matchRoute(afterV1, resolved.prefixPolicy);
+    let match: RouteMatch | null;
+    try {
+      match = matchRoute(afterV1, resolved.prefixPolicy);
+    } catch (err) {
+      return err as Error; // a malformed or oversized id: 400
+    }
     if (match === null) {
       const shown = afterV1.length > 200 ? `${afterV1.slice(0, 200)}...` : afterV1;
-      throw httpError(404, `not found: no route for ${method} /v1/${shown}`);
+      return httpError(404, `not found: no route for ${method} /v1/${shown}`);
     }
-    if (match.name === 'unsupported') throw new UnsupportedError(`unsupported: ${match.feature}`);
+    if (match.name === 'unsupported') return new UnsupportedError(`unsupported: ${match.feature}`);
     if (match.name === 'box' && method === 'POST' && match.boxId === 'import') {
-      throw new UnsupportedError('unsupported: import is not supported by this server (GET /v1/config: import_enabled=false)');
+      return new UnsupportedError('unsupported: import is not supported by this server (GET /v1/config: import_enabled=false)');
     }
     const action = actionFor(match.name, method);
-    if (action === undefined) throw methodNotAllowed(method, allowedMethods(match.name));
+    if (action === undefined) return methodNotAllowed(method, allowedMethods(match.name));
     const admitted: Admitted = { match, principal };
     if (action === null || !authorize) return admitted;
     const details = { prefix: match.prefix, boxId: match.boxId, execId: match.execId };
     const allowed = authorize(principal, req, action, details);
-    const decide = (ok: boolean): Admitted => {
-      if (!ok) throw permissionDenied(action);
-      return admitted;
-    };
+    const decide = (ok: boolean): Admission => (ok ? admitted : permissionDenied(action));
     return isThenable(allowed) ? Promise.resolve(allowed).then(decide) : decide(allowed);
   }
 
@@ -225,21 +230,26 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
           fail(err);
           return;
         }
-        // Validate inside a microtask, not straight from the stream's
-        // callback: there, under Node's native callback scope, every throw
-        // makes V8 build a message object for the outer TryCatch (measured
-        // ~15 us a throw), and a rejected body is the hot 4xx path.
-        Promise.resolve(body).then(parse).then((input) => r.run(ctx, input)).catch(fail);
+        let input: unknown;
+        try {
+          input = parse(body); // returns its refusal; a throw here would be a bug, still answered
+        } catch (parseErr) {
+          fail(parseErr);
+          return;
+        }
+        if (input instanceof Error) fail(input);
+        else r.run(ctx, input).catch(fail);
       });
     };
-    let admitted: Admitted | Promise<Admitted>;
+    let admitted: Admission | Promise<Admission>;
     try {
       admitted = admit(req, afterV1);
     } catch (err) {
-      fail(err);
+      fail(err); // a throwing authenticate/authorize hook
       return;
     }
-    if (admitted instanceof Promise) admitted.then(run, fail);
+    if (admitted instanceof Promise) admitted.then((a) => (a instanceof Error ? fail(a) : run(a)), fail);
+    else if (admitted instanceof Error) fail(admitted);
     else run(admitted);
   }
 
@@ -266,7 +276,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     // A reset during the handshake must not become an uncaught 'error' (ws
     // adds its own listener once it owns the socket; this one stays harmless).
     socket.on('error', () => undefined);
-    Promise.resolve().then(() => admit(req, afterV1)).then(async ({ match }) => {
+    Promise.resolve().then(() => admit(req, afterV1)).then(async (admission) => {
+      if (admission instanceof Error) throw admission;
+      const { match } = admission;
       if (match.name !== 'execution.attach') {
         throw httpError(400, `invalid argument: ${req.method} /v1/${afterV1} is not a WebSocket endpoint`);
       }

@@ -4,6 +4,7 @@
 // reflected back.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { headerOf } from './raw-headers';
 
 const MAX_REQUEST_ID_LENGTH = 128;
 const WELL_FORMED = /^[A-Za-z0-9._-]+$/;
@@ -18,6 +19,6 @@ export function isWellFormedRequestId(value: unknown): value is string {
 
 /** The request id for `req`: its own X-Request-Id when well formed, else a new UUID. */
 export function requestIdFor(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
+  const incoming = headerOf(req, 'x-request-id');
   return isWellFormedRequestId(incoming) ? incoming : randomUUID();
 }

@@ -1,3 +1,0 @@
-import { type Route } from './context';
-export declare const uploadFiles: Route;
-export declare const downloadFiles: Route;
