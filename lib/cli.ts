@@ -13,7 +13,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
+import { httpError } from './http/http-error';
+import { rejectUpgrade } from './http/attach';
 import { Runtime } from './runtime';
 import type { Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
@@ -29,7 +33,9 @@ Options:
                      test: the bundled test engine (host processes, NOTHING isolated)
   --home DIR         BoxLite home directory (default: $BOXLITE_HOME or ~/.boxlite;
                      with --engine test a fresh temporary directory)
-  --prefix P         serve under /v1/P/... ('*' accepts any prefix; default: none)
+  --prefix P         the {prefix} slot of /v1/{prefix}/...: a fixed prefix (e.g. us-east/team-42),
+                     '*' for any prefix or none (the default, so a client's pathPrefix just works),
+                     or 'none' for no prefix at all
   --base-path B      mount path in front of /v1 (e.g. /api)
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
                      else none on loopback only)
@@ -83,7 +89,11 @@ function parseServeArgs(argv: string[]): ServeArgs {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
   const engine = v.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'test') fail(`--engine must be auto or test, got ${engine}`);
-  return { port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix: v.prefix, basePath: v['base-path'], auth: v.auth };
+  // Any prefix by default: a client configured with a pathPrefix (the official
+  // client inserts it verbatim) reaches the same boxes as one without. Safe
+  // because the prefix is pure routing here; tenants bind it in authorize.
+  const prefix = v.prefix === undefined ? '*' : v.prefix === 'none' || v.prefix === '' ? undefined : v.prefix;
+  return { port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth };
 }
 
 /** The handler's auth options, decided from --auth, BOXLITE_API_KEY and the bind address. */
@@ -145,6 +155,18 @@ async function serve(argv: string[]): Promise<void> {
   }
   const server = createServer(handler);
   attachBoxliteUpgrade(server, handler);
+  // Requests Node cannot even parse never reach the handler; still answer
+  // them with the envelope and an X-Request-Id instead of Node's bare 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const message = status === 431 ? 'invalid argument: request headers too large'
+      : status === 408 ? 'request timed out before it was complete' : 'invalid argument: malformed HTTP request';
+    rejectUpgrade(socket, httpError(status, message), { requestId: randomUUID() });
+  });
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);
     void shutdown(1);
@@ -154,11 +176,21 @@ async function serve(argv: string[]): Promise<void> {
   async function shutdown(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
+    // A stuck engine must not keep a Ctrl-C'd server alive forever.
+    setTimeout(() => {
+      process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
+      process.exit(code === 0 ? 1 : code);
+    }, 10_000).unref();
     server.close();
     server.closeAllConnections();
-    await handler!.close();
-    await runtime.close();
-    cleanup();
+    try {
+      await handler!.close();
+      await runtime.close();
+    } catch (err) {
+      process.stderr.write(`boxlite-native: error during shutdown: ${(err as Error).message}\n`);
+      code = code === 0 ? 1 : code;
+    }
+    try { cleanup(); } catch { /* a leftover temp dir is not worth a failed exit */ }
     process.exit(code);
   }
   process.once('SIGINT', () => void shutdown(0));
@@ -168,9 +200,10 @@ async function serve(argv: string[]): Promise<void> {
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;
     const hostShown = args.host.includes(':') ? `[${args.host}]` : args.host;
-    const prefix = args.prefix ? `${args.prefix}/` : '';
-    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${prefix}\n`
-      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}\n`);
+    const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
+    const prefixLabel = args.prefix === undefined ? 'none' : args.prefix === '*' ? 'any (or none)' : fixedPrefix.slice(0, -1);
+    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
+      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`);
   });
 }
 

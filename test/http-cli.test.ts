@@ -64,6 +64,13 @@ describe('boxlite-native serve --engine test', () => {
       expect(await (await ex.stdout()).next()).toBe('from-cli\n');
       expect((await ex.wait()).exitCode).toBe(2);
       expect((await request(`${r.origin}/v1/config`)).status).toBe(200);
+      // No --prefix: any prefix is accepted, so a client with a (multi-segment) pathPrefix works as is.
+      expect(r.stdout()).toContain('prefix: any (or none)');
+      const prefixed = sdk.JsBoxlite.rest(new sdk.BoxliteRestOptions({ url: r.origin, pathPrefix: 'us-east/team-42' }));
+      expect((await prefixed.getInfo(box.id)).id).toBe(box.id);
+      const pex = await (await prefixed.get(box.id)).exec('echo', ['via-prefix'], null, false, null, null, null);
+      expect(await (await pex.stdout()).next()).toBe('via-prefix\n');
+      expect((await pex.wait()).exitCode).toBe(0);
     } finally {
       expect(await stop(r)).toBe(0);
     }
@@ -81,6 +88,31 @@ describe('boxlite-native serve --engine test', () => {
       expect((await request(`${r.origin}/v1/boxes`, { headers: { Authorization: 'Bearer cli-secret-key' } })).status).toBe(404);
     } finally {
       expect(await stop(r)).toBe(0);
+    }
+  });
+
+  it('--prefix none serves /v1/boxes only; SIGINT stops it cleanly too', async () => {
+    const r = await start(['--engine', 'test', '--prefix', 'none'], { BOXLITE_API_KEY: undefined });
+    try {
+      expect(r.stdout()).toContain('prefix: none');
+      expect((await request(`${r.origin}/v1/boxes`)).status).toBe(200);
+      expectEnvelope(await request(`${r.origin}/v1/team/a/boxes`), 404, 'not_found');
+      // A request Node cannot parse still gets the envelope and an X-Request-Id.
+      const net = await import('node:net');
+      const raw = await new Promise<string>((resolve, reject) => {
+        const sock = net.connect(Number(new URL(r.origin).port), '127.0.0.1');
+        let got = '';
+        sock.on('data', (c) => { got += c; });
+        sock.on('close', () => resolve(got));
+        sock.on('error', reject);
+        sock.write('NOT HTTP AT ALL\r\n\r\n');
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).toBe('invalid_argument');
+    } finally {
+      r.child.kill('SIGINT');
+      expect(await r.exited).toBe(0);
     }
   });
 });

@@ -1,5 +1,6 @@
 // Exec and the WebSocket attach over real HTTP and real `ws` clients, against
 // the real runtime on the test engine.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Served, attach, attachUrl, createBox, expectEnvelope, postJson, request, serve, sleep, startExec, until,
@@ -36,6 +37,13 @@ describe('POST .../exec', () => {
     expect(at.stdout()).toMatch(/^hi\n.*\/tmp\n$/);
   });
 
+  it('the exec body parser keeps every env key, "__proto__" included (no silent drop)', async () => {
+    const { parseExecRequest } = await import('../lib/http/exec-request');
+    const parsed = parseExecRequest(JSON.parse('{"command":"env","env":{"__proto__":"x","A":"1"}}'));
+    if (parsed instanceof Error) throw parsed;
+    expect(Object.entries(parsed.options.env ?? {})).toEqual([['__proto__', 'x'], ['A', '1']]);
+  });
+
   it('validates before touching the engine', async () => {
     const bad: Array<[unknown, string]> = [
       [{}, 'command is required'],
@@ -43,6 +51,9 @@ describe('POST .../exec', () => {
       [{ command: 'x', args: 'a b' }, 'args'],
       [{ command: 'x', extra: 1 }, 'unknown field'],
       [{ command: 'x', timeout_seconds: -1 }, 'non-negative finite'],
+      [{ command: 'x', timeout_seconds: '5' }, 'non-negative finite'],
+      // Far past any clock's range: refused, not handed to an engine that would overflow it.
+      [{ command: 'x', timeout_seconds: 1e20 }, 'at most'],
       [{ command: 'x', tty: 'yes' }, 'tty'],
       [{ command: 'x', env: { 'A=B': 'c' } }, "'='"],
     ];
@@ -158,6 +169,27 @@ describe('attach', () => {
     expect(refused.body.error.code).toBe('not_found');
     const plain = await request(`${execUrl('no-such-exec')}/attach`);
     expect(plain.status).toBe(404);
+  });
+
+  it('a malformed WebSocket handshake gets the envelope and X-Request-Id, not ws\'s bare text 400', async () => {
+    const eid = await startExec(s.origin, box, { command: 'sleep', args: ['2'] });
+    const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const r = http.request(`${execUrl(eid)}/attach`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'X-Request-Id': 'bad-hs-1' } });
+      r.on('response', (res) => {
+        let body = '';
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      });
+      r.on('upgrade', () => reject(new Error('upgraded without a Sec-WebSocket-Key')));
+      r.on('error', reject);
+      r.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['x-request-id']).toBe('bad-hs-1');
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'invalid_argument', request_id: 'bad-hs-1' });
+    // The refused handshake did not take the attach slot.
+    const at = await attach(attachUrl(s.origin, box, eid));
+    expect((await at.closed).exitCode).toBe(0);
   });
 
   it('a plain GET on attach (no upgrade) is refused with 426 and the envelope', async () => {

@@ -150,6 +150,34 @@ describe('Connect and a bare http.Server', () => {
     }
   });
 
+  it('attachBoxliteUpgrade answers an upgrade outside /v1 with a 404 envelope and X-Request-Id', async () => {
+    const handler = createBoxliteHandler(t.runtime, { auth: 'none' });
+    const server = http.createServer(handler);
+    attachBoxliteUpgrade(server, handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const r = http.request({ host: '127.0.0.1', port, path: '/elsewhere', headers: { Connection: 'Upgrade', Upgrade: 'websocket' } });
+        r.on('response', (res) => {
+          let body = '';
+          res.on('data', (c) => { body += c; });
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        });
+        r.on('upgrade', () => reject(new Error('upgraded')));
+        r.on('error', reject);
+        r.end();
+      });
+      expect(answer.status).toBe(404);
+      expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(answer.body).error).toMatchObject({ code: 'not_found', request_id: answer.headers['x-request-id'] });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.close();
+    }
+  });
+
   it('a server without the upgrade wiring explains itself on attach (426)', async () => {
     const handler = createBoxliteHandler(t.runtime, { auth: 'none' });
     const server = http.createServer(handler);

@@ -248,3 +248,51 @@ describe('the {prefix} slot', () => {
     expect(() => createBoxliteHandler(s.t.runtime, { auth: 'none', jsonLimit: -1 })).toThrow(/jsonLimit/);
   });
 });
+
+describe('connections', () => {
+  /** Raw HTTP/1.1 on one socket: send `requests`, collect what comes back until `expected` answers arrived or 3 s passed. */
+  async function onOneSocket(port: number, requests: string[], expected: number): Promise<string> {
+    const net = await import('node:net');
+    return new Promise((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1');
+      let got = '';
+      const timer = setTimeout(() => { sock.destroy(); resolve(got); }, 3000);
+      sock.on('data', (c) => {
+        got += c;
+        if ((got.match(/HTTP\/1\.1 \d{3} /g) ?? []).length >= expected && /\}\s*$/.test(got)) {
+          clearTimeout(timer);
+          sock.destroy();
+          resolve(got);
+        }
+      });
+      sock.on('error', reject);
+      sock.write(requests.join(''));
+    });
+  }
+
+  it('a bodiless request refused at once (404, 405) keeps its keep-alive connection', async () => {
+    const port = Number(new URL(s.origin).port);
+    const got = await onOneSocket(port, [
+      'GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n',
+      'PATCH /v1/boxes HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /v1/config HTTP/1.1\r\nHost: x\r\n\r\n',
+    ], 3);
+    expect(got.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 404', 'HTTP/1.1 405', 'HTTP/1.1 200']);
+    expect(got).not.toMatch(/Connection: close/i);
+  });
+
+  it('a caller that hangs up mid-body is not reported as a server error', async () => {
+    const net = await import('node:net');
+    const box = await createBox(s.origin);
+    const before = s.errors.length;
+    const sock = net.connect(Number(new URL(s.origin).port), '127.0.0.1');
+    sock.on('error', () => undefined);
+    await new Promise<void>((resolve) => sock.on('connect', () => resolve()));
+    sock.write(`POST /v1/boxes/${box}/exec HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"comm`);
+    await new Promise((r) => setTimeout(r, 50));
+    sock.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.errors.slice(before)).toEqual([]);
+    expect((await request(`${s.origin}/v1/config`)).status).toBe(200);
+  });
+});

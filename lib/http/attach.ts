@@ -5,6 +5,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AlreadyExistsError } from '../errors';
+import { httpError } from './http-error';
 import type { SessionRegistry } from './sessions';
 import { type ErrorContext, renderError } from './respond';
 
@@ -41,11 +42,36 @@ export function rejectUpgrade(socket: Duplex, err: unknown, ctx: ErrorContext): 
   socket.end(head + body);
 }
 
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * Why `req` is not a handshake ws would accept, or null. Checked here, with
+ * the same rules as ws, because ws answers a bad handshake itself with a bare
+ * text 400 (no envelope, no X-Request-Id).
+ */
+function handshakeProblem(req: IncomingMessage): Error | null {
+  if (req.method !== 'GET') return httpError(400, `invalid argument: a WebSocket handshake must use GET, not ${req.method}`);
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    return httpError(400, 'invalid argument: the Upgrade header must be "websocket"');
+  }
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string' || !WEBSOCKET_KEY.test(key.trim())) {
+    return httpError(400, 'invalid argument: missing or invalid Sec-WebSocket-Key header');
+  }
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') {
+    return httpError(400, 'invalid argument: unsupported Sec-WebSocket-Version (use 13)', { 'Sec-WebSocket-Version': '13, 8' });
+  }
+  return null;
+}
+
 /** Upgrade and hand the socket to the session (claims the single attach slot first). */
 export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry, boxId: string, execId: string,
   req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ErrorContext): void {
   let session;
   try {
+    const problem = handshakeProblem(req);
+    if (problem !== null) throw problem;
     session = sessions.lookupForAttach(boxId, execId);
     if (!session.reserveAttach()) {
       throw new AlreadyExistsError(`already exists: another client is attached to execution ${execId}; one attach at a time`);

@@ -17,6 +17,13 @@ const STOP_FIELDS = new Set(['timeout_seconds']);
 export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
 const SIGKILL = 9;
 const MAX_TTY_DIMENSION = 0xffff;
+/**
+ * Longest accepted timeout (about 68 years). Engines turn the seconds into a
+ * clock duration: far larger values overflow it (the test engine then kills
+ * at once; libboxlite's Duration::from_secs_f64 would panic), so they are
+ * refused rather than passed on.
+ */
+export const MAX_TIMEOUT_SECONDS = 2_147_483_647;
 
 export interface ExecRequest {
   command: string;
@@ -48,6 +55,8 @@ export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
   if (timeout !== undefined && timeout !== null) {
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
       c.fail('timeout_seconds must be a non-negative finite number');
+    } else if (timeout > MAX_TIMEOUT_SECONDS) {
+      c.fail(`timeout_seconds must be at most ${MAX_TIMEOUT_SECONDS} (0 or absent: no timeout)`);
     } else if (timeout > 0) {
       options.timeoutSecs = timeout;
     }

@@ -46,6 +46,11 @@ export function renderError(err: unknown, ctx: ErrorContext): { status: number; 
   return { status: r.status, headers, body };
 }
 
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * Answer `err` with BoxLite's envelope. If the answer already started there is
  * nothing valid left to send, so the connection is cut (the client sees a
@@ -56,10 +61,14 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
     res.destroy();
     return;
   }
+  // The caller hung up mid-request (its body read fails with "aborted"):
+  // nobody is left to answer, and it is no server error worth logging.
+  if (res.destroyed || req.socket?.destroyed) return;
   const { status, headers, body } = renderError(err, ctx);
   // A body we never read (e.g. 413) would otherwise be parsed as the next
-  // request on this keep-alive connection.
-  if (!req.complete) headers.Connection = 'close';
+  // request on this keep-alive connection. A request without a body (most
+  // 401/404/405 answers go out before its end is even parsed) keeps it.
+  if (!req.complete && hasBody(req)) headers.Connection = 'close';
   res.writeHead(status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -3,6 +3,9 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { BoxliteHandler } from './handler';
+import { httpError } from './http-error';
+import { requestIdFor } from './request-id';
+import { rejectUpgrade } from './attach';
 
 /**
  * Routes the server's 'upgrade' events to `handler.upgrade`. Upgrades for
@@ -13,8 +16,10 @@ export function attachBoxliteUpgrade(server: HttpServer | HttpsServer, handler: 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (handler.upgrade(req, socket, head)) return;
     if (server.listenerCount('upgrade') === 1) {
+      // Same envelope and X-Request-Id as every other answer of this server.
       socket.on('error', () => undefined);
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      rejectUpgrade(socket, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'),
+        { requestId: requestIdFor(req) });
     }
   };
   server.on('upgrade', onUpgrade);

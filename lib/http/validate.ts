@@ -132,7 +132,8 @@ export function optStringMap(c: Check, obj: JsonObject, key: string, where: stri
     if (typeof item !== 'string') return c.fail(`${field(where, key)}.${k} must be a string, got ${describe(item)}`);
     if (k.length === 0) return c.fail(`${field(where, key)} must not have an empty key`);
     if (k.includes('\0') || item.includes('\0')) return c.fail(`${field(where, key)}.${k} must not contain NUL characters`);
-    out[k] = item;
+    // Defined, not assigned: a plain `out['__proto__'] = item` would be dropped silently.
+    Object.defineProperty(out, k, { value: item, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
