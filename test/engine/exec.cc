@@ -571,7 +571,10 @@ extern "C" bl_code boxlite_box_exec(bl_box* box, const bl_command* cmd, bl_execu
     waitpid(pid, nullptr, 0);
     return exec_fail(err, core, *rec, fail(BL_INTERNAL, kSpawn + io_error(errno)));
   }
-  if (cmd->timeout_secs > 0)
+  // A timeout beyond ~100 years is "none": converting it to clock ticks would
+  // overflow and fire at once.
+  constexpr double kNoTimeoutAbove = 100.0 * 365 * 24 * 3600;
+  if (cmd->timeout_secs > 0 && cmd->timeout_secs < kNoTimeoutAbove)
     st->deadline = std::chrono::steady_clock::now() +
                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(cmd->timeout_secs));
   {
