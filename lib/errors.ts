@@ -35,10 +35,18 @@ export interface BoxliteErrorOptions {
 }
 
 /** Stable string for `err.code`: `BOXLITE_` + the C name in SCREAMING_SNAKE_CASE. */
+const STRING_CODES: readonly string[] = Object.keys(BoxliteErrorCode)
+  .filter((k) => Number.isNaN(Number(k)))
+  .reduce<string[]>((codes, name) => {
+    codes[BoxliteErrorCode[name as keyof typeof BoxliteErrorCode]] =
+      'BOXLITE_' + name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+    return codes;
+  }, []);
+
+// Computed once per code: errors are created on hot paths (one per failed call).
 function stringCodeFor(boxliteCode: number): string {
-  const name = BoxliteErrorCode[boxliteCode];
-  if (typeof name !== 'string' || boxliteCode === BoxliteErrorCode.Ok) return 'BOXLITE_UNKNOWN';
-  return 'BOXLITE_' + name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  if (boxliteCode === BoxliteErrorCode.Ok) return 'BOXLITE_UNKNOWN';
+  return (Number.isInteger(boxliteCode) && STRING_CODES[boxliteCode]) || 'BOXLITE_UNKNOWN';
 }
 
 export class BoxliteError extends Error {

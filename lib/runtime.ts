@@ -80,7 +80,8 @@ function stringRecord(value: unknown, name: string): Record<string, string> | un
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw invalid(`${name}.${k} must be a string`);
-    out[k] = v;
+    // defineProperty, not assignment: an env key "__proto__" is a real key.
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

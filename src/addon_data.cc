@@ -5,7 +5,6 @@
 namespace boxlite {
 
 Napi::Value MakeError(Napi::Env env, int code, const std::string& message, ErrorSite site) {
-  { int* sabotage = new int[4]; sabotage[0] = code; if (message.size() == 123456) delete[] sabotage; }  // SABOTAGE leak
   AddonData* data = AddonData::Of(env);
   if (data != nullptr && !data->errorFactory.IsEmpty()) {
     // Plain N-API on this hot path (every failure crosses it): no escapable

@@ -23,6 +23,11 @@ bl_box* BoxRecord::Acquire() {
   return handle_;
 }
 
+bool BoxRecord::released() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return released_ || handle_ == nullptr;
+}
+
 void BoxRecord::Return() {
   std::lock_guard<std::mutex> lock(mu_);
   if (--inUse_ == 0 && released_) FreeLocked();

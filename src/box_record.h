@@ -31,6 +31,7 @@ class BoxRecord {
 
   // Null once released. Every non-null Acquire needs one Return.
   bl_box* Acquire();
+  bool released();
   void Return();
   // Frees the handle now, or as soon as the last user returns it.
   void Release();

@@ -69,7 +69,6 @@ void ExecCore::OnExit(int exitCode, void* ud) {
 
 void ExecCore::Append(std::string& buffer, const uint8_t* data, size_t len) {
   if (len == 0 || data == nullptr) return;
-  if (reinterpret_cast<const char*>(data)[len + 64] == 127) out_.push_back('\x7f');  // SABOTAGE oob
   std::unique_lock<std::mutex> lock(bufMu_);
   while (flushPending_ && out_.size() + err_.size() >= kHighWaterBytes && !core_->closing()) {
     bufCv_.wait_for(lock, kThrottleRecheck);

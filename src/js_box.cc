@@ -16,6 +16,9 @@
 namespace boxlite {
 namespace {
 
+const char* const kReleasedMessage =
+    "invalid state: this box handle was released; use runtime.getBox() for a new one";
+
 // An exec request read from JS; owns every string the bl_command points to.
 struct ExecSpec {
   std::string command;
@@ -52,12 +55,10 @@ struct ExecSpec {
 // output can be produced for JS.
 class ExecWorker : public Napi::AsyncWorker {
  public:
-  ExecWorker(Napi::Env env, std::shared_ptr<BoxRecord> record, bl_box* box, std::shared_ptr<ExecCore> exec,
-             ExecSpec spec)
+  ExecWorker(Napi::Env env, std::shared_ptr<BoxRecord> record, std::shared_ptr<ExecCore> exec, ExecSpec spec)
       : Napi::AsyncWorker(env, "boxlite:exec"),
         deferred_(Napi::Promise::Deferred::New(env)),
         record_(std::move(record)),
-        box_(box),
         exec_(std::move(exec)),
         spec_(std::move(spec)) {}
 
@@ -65,12 +66,26 @@ class ExecWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     RuntimeCore& core = record_->core();
-    if (core.closing()) {
+    if (!core.BeginBlocking()) {
       failure_ = {BL_STOPPED, ClosedMessage()};
-    } else {
-      RunExec(core);
+      return;
     }
-    record_->Return();
+    if (bl_box* box = record_->Acquire()) {
+      // Nothing may escape between Begin/EndBlocking and Acquire/Return: a
+      // skipped EndBlocking would hang close() forever. (A C++ exception out
+      // of the library, e.g. std::system_error when it cannot start a thread,
+      // is not supposed to happen across a C ABI, but must not wedge us.)
+      try {
+        RunExec(core, box);
+      } catch (const std::exception& e) {
+        failure_ = {BL_INTERNAL, std::string("internal error: boxlite_box_exec threw: ") + e.what()};
+      } catch (...) {
+        failure_ = {BL_INTERNAL, "internal error: boxlite_box_exec threw an unknown exception"};
+      }
+      record_->Return();
+    } else {
+      failure_ = {BL_INVALID_STATE, kReleasedMessage};
+    }
     core.EndBlocking();
   }
 
@@ -87,7 +102,7 @@ class ExecWorker : public Napi::AsyncWorker {
   }
 
  private:
-  void RunExec(RuntimeCore& core) {
+  void RunExec(RuntimeCore& core, bl_box* box) {
     const Api& api = core.api();
     std::vector<const char*> args = CStrings(spec_.args);
     std::vector<const char*> env = CStrings(spec_.envPairs);
@@ -104,7 +119,7 @@ class ExecWorker : public Napi::AsyncWorker {
 
     bl_execution* handle = nullptr;
     bl_error err{BL_OK, nullptr};
-    bl_code rc = api.boxlite_box_exec(box_, &cmd, &handle, &err);
+    bl_code rc = api.boxlite_box_exec(box, &cmd, &handle, &err);
     failure_ = CapturedError::FromSync(api, rc, &err, "boxlite_box_exec");
     if (failure_.failed()) return;
     if (handle == nullptr) {
@@ -123,7 +138,6 @@ class ExecWorker : public Napi::AsyncWorker {
 
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<BoxRecord> record_;
-  bl_box* box_;  // acquired from record_ for the duration of Execute
   std::shared_ptr<ExecCore> exec_;
   ExecSpec spec_;
   CapturedError failure_;
@@ -133,9 +147,7 @@ class ExecWorker : public Napi::AsyncWorker {
 class BoxUse {
  public:
   BoxUse(Napi::Env env, BoxRecord& record) : record_(record), box_(record.Acquire()) {
-    if (box_ == nullptr) {
-      ThrowError(env, BL_INVALID_STATE, "invalid state: this box handle was released; use runtime.getBox() for a new one");
-    }
+    if (box_ == nullptr) ThrowError(env, BL_INVALID_STATE, kReleasedMessage);
   }
   ~BoxUse() { record_.Return(); }
   BoxUse(const BoxUse&) = delete;
@@ -254,18 +266,11 @@ Napi::Value NativeBox::Exec(const Napi::CallbackInfo& info) {
     ExecSpec spec = ExecSpec::Parse(env, RequireObject(env, info[0], "exec spec"));
     if (!info[1].IsFunction()) ThrowError(env, BL_INVALID_ARGUMENT, InvalidArgument("listener must be a function"));
     RuntimeCore& core = rec.core();
-    bl_box* box = rec.Acquire();
-    if (box == nullptr) {
-      ThrowError(env, BL_INVALID_STATE, "invalid state: this box handle was released; use runtime.getBox() for a new one");
-    }
-    if (!core.BeginBlocking()) {
-      rec.Return();
-      ThrowError(env, BL_STOPPED, ClosedMessage());
-    }
+    if (rec.released()) ThrowError(env, BL_INVALID_STATE, kReleasedMessage);
     auto exec = std::make_shared<ExecCore>(&core);
     core.SetListener(env, exec.get(), info[1].As<Napi::Function>());
     core.BeginWork(env);  // ended by the exit, or by a failed exec
-    auto* worker = new ExecWorker(env, record_, box, exec, std::move(spec));
+    auto* worker = new ExecWorker(env, record_, exec, std::move(spec));
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
@@ -21,6 +22,21 @@ constexpr int kDrainTimeoutMs = 50;
 // Local runtimes stop their non-detached boxes on close (as libboxlite's own
 // SDKs do); this bounds how long that may take.
 constexpr int kShutdownTimeoutSecs = 10;
+
+// Runs a libboxlite teardown call that must not be skipped halfway. A C++
+// exception is not supposed to cross the C ABI, but if the library throws
+// anyway, the rest of the teardown (and its bookkeeping) still has to run:
+// log it and go on.
+template <typename Call>
+void TeardownCall(const char* what, Call&& call) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    fprintf(stderr, "boxlite-native: %s threw: %s\n", what, e.what());
+  } catch (...) {
+    fprintf(stderr, "boxlite-native: %s threw an unknown exception\n", what);
+  }
+}
 
 class CloseDoneEvent : public Event {
  public:
@@ -55,7 +71,12 @@ class ReapWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "boxlite:execution_free"), core_(std::move(core)), exec_(std::move(exec)) {}
 
   void Execute() override {
-    if (bl_execution* handle = exec_->TakeHandle()) core_->api().boxlite_execution_free(handle);
+    // Once closing, the close sequence frees every handle still registered.
+    if (!core_->BeginBlocking()) return;
+    if (bl_execution* handle = exec_->TakeHandle()) {
+      // A skipped EndBlocking would hang close() forever.
+      TeardownCall("boxlite_execution_free", [&] { core_->api().boxlite_execution_free(handle); });
+    }
     core_->RemoveExec(exec_.get());
     core_->EndBlocking();
   }
@@ -270,7 +291,9 @@ void RuntimeCore::RunCloseSequence() {
     for (auto& entry : execs_) execs.push_back(entry.second);
   }
   for (auto& exec : execs) {
-    if (bl_execution* handle = exec->TakeHandle()) api_->boxlite_execution_free(handle);
+    if (bl_execution* handle = exec->TakeHandle()) {
+      TeardownCall("boxlite_execution_free", [&] { api_->boxlite_execution_free(handle); });
+    }
   }
   stopDrain_.store(true, std::memory_order_release);
   {
@@ -414,7 +437,7 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
 
 void RuntimeCore::ReapExecution(Napi::Env env, const std::shared_ptr<ExecCore>& exec) {
   // Once closing, the close sequence frees every handle still registered.
-  if (!BeginBlocking()) return;
+  if (closing()) return;
   auto* worker = new ReapWorker(env, shared_from_this(), exec);
   worker->Queue();
 }

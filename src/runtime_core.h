@@ -89,9 +89,11 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   void DeliverCloseDone(Napi::Env env);
 
   // --- blocking work on the libuv pool ----------------------------------------
-  // JS thread, before queueing: false once closing (the work must not start).
+  // Brackets the body of a pool job that touches libboxlite handles. Called
+  // by the job itself when it starts (not when queued: Node cancels queued
+  // jobs at env teardown, and a count taken at queue time would then never be
+  // given back). False once closing: the job must not touch any handle.
   bool BeginBlocking();
-  // Any thread, when the blocking part is over.
   void EndBlocking();
 
   // --- registries (any thread) ---------------------------------------------

@@ -1,16 +1,11 @@
-// Runtime and box lifecycle through the addon, against the test engine.
+// Runtime and box lifecycle through the addon, against the test engine (the
+// scenarios shared with the real-engine suite are in native-scenarios.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import {
-  InternalError,
-  InvalidArgumentError,
-  NotFoundError,
-  StoppedError,
-  isBoxliteError,
-} from '../lib/errors';
+import { InternalError, InvalidArgumentError, NotFoundError, StoppedError, UnsupportedError } from '../lib/errors';
 import { Runtime } from '../lib/runtime';
 import { testEngineLibraryPath } from '../lib/testing';
 import { openEngineRuntime, tmpDir } from './native-helpers';
@@ -71,6 +66,44 @@ describe('runtime', () => {
     open.push(again);
   });
 
+  it('calls in flight when close() starts all settle: done, or StoppedError, never pending', async () => {
+    const { runtime: rt } = await runtime();
+    const box = await rt.createBox({ image: 'alpine:latest', autoRemove: false });
+    const inFlight: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 30; i++) {
+      inFlight.push(rt.listBoxes(), rt.metrics(), box.info(), box.metrics(), box.exec('sleep', ['30']), box.run('echo', [String(i)]));
+    }
+    inFlight.push(box.stop());
+    const closing = rt.close();
+    const settled = await Promise.allSettled(inFlight);
+    await closing;
+    for (const s of settled) {
+      if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(StoppedError);
+    }
+    // Executions that did start were torn down with the runtime.
+    for (const s of settled) {
+      const value = s.status === 'fulfilled' ? s.value : undefined;
+      if (value && typeof value === 'object' && 'wait' in value) {
+        expect(await (value as { wait(): Promise<number> }).wait()).toBeLessThan(0);
+      }
+    }
+  });
+
+  it('Runtime.rest() builds the REST options and surfaces the engine\'s answer as a typed error', async () => {
+    // The test engine has no REST client: it answers Unsupported once the
+    // credential, URL and path prefix have gone through libboxlite's calls.
+    const saved = process.env.BOXLITE_LIBRARY;
+    process.env.BOXLITE_LIBRARY = testEngineLibraryPath();
+    try {
+      const err = await Runtime.rest({ url: 'http://127.0.0.1:9/boxlite', apiKey: 'key', pathPrefix: '/v1' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnsupportedError);
+      expect((err as Error).message).toMatch(/^unsupported: .*http:\/\/127\.0\.0\.1:9\/boxlite/);
+    } finally {
+      if (saved === undefined) delete process.env.BOXLITE_LIBRARY;
+      else process.env.BOXLITE_LIBRARY = saved;
+    }
+  });
+
   it('rejects bad options with InvalidArgumentError before touching the library', async () => {
     await expect(Runtime.open({ homeDir: '' })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(Runtime.open({ homeDir: 42 as unknown as string })).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -79,36 +112,6 @@ describe('runtime', () => {
 });
 
 describe('boxes', () => {
-  it('creates, finds, lists, inspects and removes a box', async () => {
-    const { runtime: rt } = await runtime();
-    const box = await rt.createBox({ image: 'alpine:latest', name: 'web', cpus: 1, memoryMib: 256, env: { A: '1' } });
-    expect(box.id).toMatch(/^\S+$/);
-    expect(box.name).toBe('web');
-
-    const byName = await rt.getBox('web');
-    const byId = await rt.getBox(box.id);
-    expect([byName.id, byName.name, byId.id, byId.name]).toEqual([box.id, 'web', box.id, 'web']);
-    expect(await rt.findBox('nope')).toBeNull();
-    const missing = await rt.getBox('nope').catch((e: unknown) => e);
-    expect(missing).toBeInstanceOf(NotFoundError);
-    expect((missing as NotFoundError).message).toBe('box not found: Box not found: nope');
-
-    const info = await box.info();
-    expect(info).toMatchObject({ id: box.id, name: 'web', image: 'alpine:latest', cpus: 1, memoryMib: 256 });
-    expect(typeof info.createdAt).toBe('number');
-    const list = await rt.listBoxes();
-    expect(list.map((b) => b.id)).toEqual([box.id]);
-
-    const run = await box.run('sh', ['-c', 'echo "$A"']);
-    expect(run).toEqual({ exitCode: 0, stdout: '1\n', stderr: '' });
-    expect((await box.metrics()).commandsExecuted).toBe(1);
-    expect((await rt.metrics()).boxesCreatedTotal).toBe(1);
-
-    await rt.removeBox('web', { force: true });
-    expect(await rt.listBoxes()).toEqual([]);
-    await expect(rt.removeBox('web')).rejects.toBeInstanceOf(NotFoundError);
-  });
-
   it('stop() releases the invalidated handles; a kept box starts again', async () => {
     const { runtime: rt } = await runtime();
     const box = await rt.createBox({ image: 'alpine:latest', name: 'keep', autoRemove: false });
@@ -165,29 +168,5 @@ describe('boxes', () => {
       expect((err as Error).message).toMatch(/^invalid argument: /);
     }
     expect(await rt.listBoxes()).toEqual([]);
-  });
-
-  it('after close every call rejects with StoppedError', async () => {
-    const { runtime: rt } = await runtime();
-    const box = await rt.createBox({ image: 'alpine:latest' });
-    await rt.close();
-    const calls: Array<Promise<unknown>> = [
-      rt.createBox({ image: 'alpine:latest' }),
-      rt.getBox(box.id),
-      rt.listBoxes(),
-      rt.removeBox(box.id),
-      rt.metrics(),
-      box.start(),
-      box.info(),
-      box.metrics(),
-      box.exec('true'),
-      box.run('true'),
-    ];
-    for (const call of calls) {
-      const err = await call.catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(StoppedError);
-      expect(isBoxliteError(err, 11)).toBe(true);
-      expect((err as Error).message).toBe('stopped: runtime is closed');
-    }
   });
 });

@@ -332,8 +332,16 @@ static bool group_has_members(pid_t pgid) {
   while (dirent* e = readdir(d)) {
     pid_t p = static_cast<pid_t>(atoi(e->d_name));
     if (p <= 0 || p == pgid) continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    // Plain read(2): libstdc++'s filebuf throws when the read fails, and it
+    // does (ESRCH) for a process that exits while we look at it.
+    std::string stat;
+    int fd = open((std::string("/proc/") + e->d_name + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n <= 0) continue;
+    stat.assign(buf, static_cast<size_t>(n));
     size_t paren = stat.rfind(')');
     if (paren == std::string::npos) continue;
     std::istringstream fields(stat.substr(paren + 1));
