@@ -4,7 +4,7 @@
 //   BOXLITE_ENGINE=test node examples/exec-stream.js   # test engine: NO isolation
 //   node examples/exec-stream.js                       # libboxlite, found the usual way
 //
-// (Build first: `npm run build`; the package resolves itself by name.)
+// (Build first: `npm run build:ts`; the package resolves itself by name.)
 'use strict';
 const { Runtime, NotFoundError, InternalError, classifyError } = require('boxlite-native');
 
