@@ -31,7 +31,7 @@ const { classifyError } = require(path.join(dist, 'classify.js'));
 const { testEngineLibraryPath } = require(path.join(dist, 'testing.js'));
 
 const BYTES = Number(process.env.BENCH_BYTES || 1024 ** 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const THROUGHPUT_GOAL = 0.8;
 const ERROR_GOAL_US = 5;
 

@@ -201,7 +201,7 @@ void ExecState::run() {
   sigemptyset(&pipe_set);
   sigaddset(&pipe_set, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_set, nullptr);
-  std::vector<char> buf(1 << 16);
+  std::vector<char> buf(1 << 18);
   for (;;) {
     pollfd fds[5];
     int nf = 0, i_out = -1, i_err = -1, i_pid = -1;
@@ -539,6 +539,13 @@ extern "C" bl_code boxlite_box_exec(bl_box* box, const bl_command* cmd, bl_execu
     posix_spawn_file_actions_adddup2(&fa, 0, 2);
   } else {
     if (pipe2(fds.in, O_CLOEXEC) || pipe2(fds.out, O_CLOEXEC) || pipe2(fds.err, O_CLOEXEC)) rc = errno;
+    // Larger output pipes (best effort, up to the default pipe-max-size): the
+    // real library streams over vsock with deep buffers, and a 64 KiB pipe
+    // makes the command stall on every chunk the pump has not read yet.
+    if (!rc) {
+      fcntl(fds.out[1], F_SETPIPE_SZ, 1 << 20);
+      fcntl(fds.err[1], F_SETPIPE_SZ, 1 << 20);
+    }
     posix_spawn_file_actions_adddup2(&fa, fds.in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, fds.out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds.err[1], 2);
