@@ -210,22 +210,29 @@ export class Execution implements ExecutionApi {
         callback(err);
       },
     });
+    // Misuse (write after end() or after exit) must never crash the process:
+    // the error still reaches write() callbacks and the user's own 'error'
+    // listeners, but an unlistened 'error' is not fatal here.
+    this.stdin.on('error', () => {});
     let resolveExit!: (code: number) => void;
     this.#exited = new Promise<number>((resolve) => {
       resolveExit = resolve;
     });
     this.#signal = signal;
 
+    // push() runs the user's 'data' handlers synchronously; if one throws, the
+    // rest of this delivery (the other stream, the exit) must still happen, or
+    // output is lost and wait() never settles. The error still propagates.
     listenerOf.set(this, (stdout, stderr, exitCode) => {
-      if (stdout) pushAll(this.stdout, stdout);
-      if (stderr) pushAll(this.stderr, stderr);
-      if (exitCode === undefined) return;
-      this.#exitCode = exitCode;
-      this.stdout.push(null);
-      this.stderr.push(null);
-      if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
-      this.#onAbort = null;
-      resolveExit(exitCode);
+      try {
+        if (stdout) pushAll(this.stdout, stdout);
+      } finally {
+        try {
+          if (stderr) pushAll(this.stderr, stderr);
+        } finally {
+          if (exitCode !== undefined) this.#finish(exitCode, resolveExit);
+        }
+      }
     });
     attach.set(this, (native) => {
       this.#native = native;
@@ -238,6 +245,18 @@ export class Execution implements ExecutionApi {
       if (this.#signal.aborted) this.#onAbort();
       else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
     });
+  }
+
+  #finish(exitCode: number, resolveExit: (code: number) => void): void {
+    this.#exitCode = exitCode;
+    try {
+      this.stdout.push(null);
+      this.stderr.push(null);
+    } finally {
+      if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#onAbort = null;
+      resolveExit(exitCode);
+    }
   }
 
   /** The exit code once known, else null. */

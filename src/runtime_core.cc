@@ -138,8 +138,9 @@ void DispatchEvent(Napi::Env env, Napi::Function /*unused*/, RuntimeCore* core, 
     event->Dispatch(env, *core);
   } catch (const Napi::Error& e) {
     // A JS listener threw: surface it as an uncaught exception, as Node does
-    // for throwing event handlers.
-    e.ThrowAsJavaScriptException();
+    // for throwing event handlers. (Rethrowing from a TSFN callback would only
+    // print a DEP0168 warning and lose the user's error.)
+    napi_fatal_exception(env, e.Value());
   }
 }
 

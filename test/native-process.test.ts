@@ -51,6 +51,39 @@ describe('process lifetime', () => {
     expect(r.ms).toBeGreaterThanOrEqual(900);
   });
 
+  it('a throwing stdout listener is an uncaught exception, and the other stream and wait() still complete', async () => {
+    const r = await runNode(script(`
+      const seen = [];
+      process.on('uncaughtException', (e) => seen.push(e.message));
+      const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath });
+      const box = await rt.createBox({ image: 'alpine:latest' });
+      const execution = await box.exec('sh', ['-c', 'sleep 0.2; echo out; echo err >&2']);
+      execution.stdout.once('data', () => { throw new Error('listener threw'); });
+      let err = '';
+      execution.stderr.on('data', (d) => { err += d; });
+      const code = await execution.wait();
+      await rt.close();
+      console.log(JSON.stringify({ code, err, seen }));
+    `));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ code: 0, err: 'err\n', seen: ['listener threw'] });
+  });
+
+  it('writing to stdin after exit, with no error listener, does not crash the process', async () => {
+    const r = await runNode(script(`
+      const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath });
+      const box = await rt.createBox({ image: 'alpine:latest' });
+      const execution = await box.exec('true');
+      await execution.wait();
+      const failure = await new Promise((resolve) => execution.stdin.write('late', (e) => resolve(e && e.name)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await rt.close();
+      console.log(JSON.stringify({ failure }));
+    `));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ failure: 'InvalidStateError' });
+  });
+
   it('process.exit() with a runtime and a running execution exits cleanly with its code', async () => {
     const r = await runNode(script(`
       const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath });
