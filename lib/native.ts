@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { BoxliteError, EngineError } from './errors';
-import type { BoxInfo, BoxMetrics, RuntimeMetrics } from './runtime-types';
+import type { BoxInfo, BoxMetrics, BoxOptions, ExecOptions, RuntimeMetrics } from './runtime-types';
 
 /**
  * Output of one execution, as the addon delivers it: any of the three may be
@@ -36,32 +36,14 @@ export interface NativeRestOptions extends NativeLoadOptions {
   pathPrefix?: string;
 }
 
-export interface NativeBoxOptions {
-  image?: string;
-  rootfsPath?: string;
-  name?: string;
-  cpus?: number;
-  memoryMib?: number;
-  diskSizeGb?: number;
-  workdir?: string;
-  env?: Record<string, string>;
-  volumes?: Array<{ hostPath: string; guestPath: string; readOnly?: boolean }>;
-  network?: { mode?: 'enabled' | 'disabled'; allowNet?: string[] };
-  autoRemove?: boolean;
-  detach?: boolean;
-  entrypoint?: string[];
-  cmd?: string[];
-}
+// What the addon receives: the public options after lib/runtime.ts validated
+// them (same shapes, so derived rather than restated).
+export type NativeBoxOptions = BoxOptions;
 
-export interface NativeExecSpec {
+export type NativeExecSpec = Omit<ExecOptions, 'signal'> & {
   command: string;
   args?: string[];
-  env?: Record<string, string>;
-  workdir?: string;
-  user?: string;
-  timeoutSecs?: number;
-  tty?: boolean;
-}
+};
 
 export interface NativeExecution {
   /** Synchronous; throws a typed error (InvalidState once exited, Stopped once closed). */
@@ -96,6 +78,8 @@ export interface NativeRuntime {
   removeBox(idOrName: string, force: boolean): Promise<void>;
   metrics(): Promise<RuntimeMetrics>;
   close(): Promise<void>;
+  /** Frees every native handle to box `id` (after stop; see RuntimeCore::ReleaseBoxHandles). */
+  releaseBoxHandles(id: string): void;
   readonly closed: boolean;
   readonly libraryPath: string;
   readonly libraryVersion: string;

@@ -400,18 +400,37 @@ export class Box implements BoxApi {
   }
 
   async #call<T>(op: (box: NativeBox) => Promise<T>): Promise<T> {
-    const native = await this.#handle();
-    try {
-      return await op(native);
-    } catch (err) {
-      // A handle invalidated by stop() elsewhere, or spent after the box
-      // stopped by itself: drop it so the next call gets a fresh one.
-      if (isBoxliteError(err, BoxliteErrorCode.Stopped) && !isRuntimeClosedError(err)) {
+    // A handle invalidated by stop() elsewhere, or spent after the box stopped
+    // by itself, is dropped and the call retried on a fresh one (libboxlite
+    // checks this before doing anything, so a retry repeats no work). A few
+    // tries: right after a stop, libboxlite's own stop task may still hold the
+    // spent instance for a moment, and get() then returns it once more.
+    for (let attempt = 0; ; attempt++) {
+      const native = await this.#handle();
+      try {
+        return await op(native);
+      } catch (err) {
+        if (!isBoxliteError(err, BoxliteErrorCode.Stopped) || isRuntimeClosedError(err)) throw err;
         this.#runtime._releaseHandles(this.id);
+        if (!isStaleHandleError(err) || attempt >= STALE_HANDLE_RETRY_DELAYS_MS.length) throw err;
+        await delay(STALE_HANDLE_RETRY_DELAYS_MS[attempt]);
       }
-      throw err;
     }
   }
+}
+
+const STALE_HANDLE_RETRY_DELAYS_MS = [0, 5, 25];
+
+// libboxlite's texts for a handle that must be replaced (ABI §5): invalidated
+// by stop(), or spent after the box stopped by itself. Other Stopped errors
+// (runtime shut down, ...) are final.
+function isStaleHandleError(err: Error): boolean {
+  return err.message.startsWith('stopped: Handle invalidated after stop()')
+    || err.message.includes('is no longer running and this handle is spent');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function collect(stream: Readable): Promise<string> {
@@ -542,6 +561,9 @@ export class Runtime implements RuntimeApi {
   /** @internal Releases every live Box handle for a box id (after stop). */
   _releaseHandles(id: string): void {
     for (const ref of this.#boxes.get(id) ?? []) ref.deref()?._release();
+    // Also wrappers already collected but not yet finalized: their handles
+    // would make libboxlite return the spent instance to the next getBox().
+    this.#native.releaseBoxHandles(id);
   }
 
   #track(box: Box): Box {

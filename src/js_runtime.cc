@@ -252,6 +252,7 @@ Napi::Function NativeRuntime::Define(Napi::Env env) {
                          InstanceMethod<&NativeRuntime::RemoveBox>("removeBox"),
                          InstanceMethod<&NativeRuntime::Metrics>("metrics"),
                          InstanceMethod<&NativeRuntime::Close>("close"),
+                         InstanceMethod<&NativeRuntime::ReleaseBoxHandles>("releaseBoxHandles"),
                          InstanceAccessor<&NativeRuntime::Closed>("closed"),
                          InstanceAccessor<&NativeRuntime::LibraryPath>("libraryPath"),
                          InstanceAccessor<&NativeRuntime::LibraryVersion>("libraryVersion"),
@@ -348,6 +349,12 @@ Napi::Value NativeRuntime::Metrics(const Napi::CallbackInfo& info) {
       return core.api().boxlite_runtime_metrics(core.handle(), &RuntimeMetricsOp::Callback, op, err);
     });
   });
+}
+
+Napi::Value NativeRuntime::ReleaseBoxHandles(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (core_ && info.Length() > 0 && info[0].IsString()) core_->ReleaseBoxHandles(info[0].As<Napi::String>().Utf8Value());
+  return env.Undefined();
 }
 
 Napi::Value NativeRuntime::Close(const Napi::CallbackInfo& info) {

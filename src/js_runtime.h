@@ -28,6 +28,7 @@ class NativeRuntime : public Napi::ObjectWrap<NativeRuntime> {
   Napi::Value RemoveBox(const Napi::CallbackInfo& info);
   Napi::Value Metrics(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value ReleaseBoxHandles(const Napi::CallbackInfo& info);
   Napi::Value Closed(const Napi::CallbackInfo& info);
   Napi::Value LibraryPath(const Napi::CallbackInfo& info);
   Napi::Value LibraryVersion(const Napi::CallbackInfo& info);

@@ -479,4 +479,12 @@ void RuntimeCore::RemoveBox(BoxRecord* box) {
   boxes_.erase(box);
 }
 
+void RuntimeCore::ReleaseBoxHandles(const std::string& id) {
+  // Held across Release so a record cannot be destroyed meanwhile.
+  std::lock_guard<std::mutex> lock(boxMu_);
+  for (BoxRecord* box : boxes_) {
+    if (box->id() == id) box->Release();
+  }
+}
+
 }  // namespace boxlite

@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -101,6 +102,10 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   void RemoveExec(ExecCore* exec);
   void AddBox(BoxRecord* box);
   void RemoveBox(BoxRecord* box);
+  // Frees every handle to box `id`, including those of JS wrappers that are
+  // unreachable but not yet finalized: libboxlite hands out the same spent
+  // handle after stop() while any handle to the box is alive.
+  void ReleaseBoxHandles(const std::string& id);
 
  private:
   enum class State { Open, Closing, Closed };

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { InternalError, InvalidArgumentError, NotFoundError, StoppedError, UnsupportedError } from '../lib/errors';
 import { Runtime } from '../lib/runtime';
-import { testEngineLibraryPath } from '../lib/testing';
+import { injectFault, testEngineLibraryPath } from '../lib/testing';
 import { openEngineRuntime, tmpDir } from './native-helpers';
 
 const open: Runtime[] = [];
@@ -122,6 +122,31 @@ describe('boxes', () => {
     await box.start();
     expect((await box.run('echo', ['again'])).stdout).toBe('again\n');
     expect((await other.run('echo', ['other'])).stdout).toBe('other\n');
+    expect((await box.info()).status).toBe('running');
+  });
+
+  it('a call that meets a stale handle retries on a fresh one; other Stopped errors are final', async () => {
+    const { runtime: rt, homeDir } = await runtime();
+    const box = await rt.createBox({ image: 'alpine:latest', autoRemove: false });
+    // What libboxlite answers when get() handed out the spent instance once more.
+    injectFault(homeDir, {
+      op: 'start', code: 11, times: 2,
+      message: 'stopped: Handle invalidated after stop(). Use runtime.get() to get a new handle.',
+    });
+    await box.start();
+    expect((await box.info()).status).toBe('running');
+
+    injectFault(homeDir, { op: 'stop', code: 11, message: 'stopped: runtime has been shut down' });
+    await expect(box.stop()).rejects.toBeInstanceOf(StoppedError);
+  });
+
+  it('stop then start through fresh getBox() handles, many times over', async () => {
+    const { runtime: rt } = await runtime();
+    const box = await rt.createBox({ image: 'alpine:latest', name: 'cycle', autoRemove: false });
+    for (let i = 0; i < 60; i++) {
+      await (await rt.getBox('cycle')).stop();
+      await (await rt.getBox('cycle')).start();
+    }
     expect((await box.info()).status).toBe('running');
   });
 
