@@ -13,11 +13,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
-import { type BoxliteHandlerOptions, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
-import { httpError } from './http/http-error';
-import { rejectUpgrade } from './http/attach';
+import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
 import { Runtime } from './runtime';
 import type { Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
@@ -39,6 +35,12 @@ Options:
   --base-path B      mount path in front of /v1 (e.g. /api)
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
                      else none on loopback only)
+  --allowed-hosts L  comma-separated Host names answered besides loopback/localhost on this port
+                     (name, name:port, .domain for subdomains, IP literal; '*' = no Host check).
+                     Without authentication only loopback/localhost are answered by default.
+  --allowed-origins L
+                     comma-separated web origins allowed to call the API (e.g. http://localhost:3000);
+                     default none: requests from web pages on other origins get 403
   -h, --help         this text
 `;
 
@@ -63,6 +65,14 @@ interface ServeArgs {
   prefix?: string;
   basePath?: string;
   auth?: string;
+  allowedHosts?: string[] | '*';
+  allowedOrigins?: string[];
+}
+
+/** A repeatable, comma-separated list flag. */
+function listFlag(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function parseServeArgs(argv: string[]): ServeArgs {
@@ -73,6 +83,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
         prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -93,7 +104,12 @@ function parseServeArgs(argv: string[]): ServeArgs {
   // client inserts it verbatim) reaches the same boxes as one without. Safe
   // because the prefix is pure routing here; tenants bind it in authorize.
   const prefix = v.prefix === undefined ? '*' : v.prefix === 'none' || v.prefix === '' ? undefined : v.prefix;
-  return { port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth };
+  const hosts = listFlag(v['allowed-hosts']);
+  const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
+  return {
+    port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth,
+    allowedHosts, allowedOrigins: listFlag(v['allowed-origins']),
+  };
 }
 
 /** The handler's auth options, decided from --auth, BOXLITE_API_KEY and the bind address. */
@@ -115,6 +131,19 @@ function chooseAuth(args: ServeArgs): { options: Pick<BoxliteHandlerOptions, 'au
   }
   warn('no authentication (loopback only). Set BOXLITE_API_KEY to require a Bearer token.');
   return { options: { auth: 'none' }, label: 'none (loopback)' };
+}
+
+/**
+ * The Host names to answer. Serving a specific non-loopback address, that
+ * address is a name clients use, so it is answered too; a wildcard bind
+ * (0.0.0.0, ::) has no single name, so other names need --allowed-hosts.
+ */
+function hostsFor(args: ServeArgs): BoxliteHandlerOptions['allowedHosts'] {
+  if (args.allowedHosts === '*') return '*';
+  const wildcard = args.host === '0.0.0.0' || args.host === '::';
+  if (isLoopback(args.host) || wildcard) return args.allowedHosts;
+  const own = args.host.includes(':') ? `[${args.host}]` : args.host;
+  return [...(args.allowedHosts ?? []), own];
 }
 
 async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; home: string; cleanup: () => void }> {
@@ -141,32 +170,30 @@ async function serve(argv: string[]): Promise<void> {
     fail(`cannot open the BoxLite runtime: ${(err as Error).message}${hint}`, 1);
   }
   const { runtime, home, cleanup } = opened;
+  if (auth.options.auth === 'none' && (args.host === '0.0.0.0' || args.host === '::') && args.allowedHosts === undefined) {
+    warn(`no authentication on ${args.host}: only requests naming a loopback address or localhost in Host are answered; `
+      + 'list the names and addresses clients use with --allowed-hosts');
+  }
   let handler;
   try {
     handler = createBoxliteHandler(runtime, {
       ...auth.options,
       pathPrefix: args.prefix,
       basePath: args.basePath,
+      allowedHosts: hostsFor(args),
+      allowedOrigins: args.allowedOrigins,
     });
   } catch (err) {
     await runtime.close();
     cleanup();
     fail((err as Error).message);
   }
-  const server = createServer(handler);
+  // requireHostHeader off: the handler answers a missing Host itself, with the envelope.
+  const server = createServer({ requireHostHeader: false }, handler);
   attachBoxliteUpgrade(server, handler);
-  // Requests Node cannot even parse never reach the handler; still answer
-  // them with the envelope and an X-Request-Id instead of Node's bare 400.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const message = status === 431 ? 'invalid argument: request headers too large'
-      : status === 408 ? 'request timed out before it was complete' : 'invalid argument: malformed HTTP request';
-    rejectUpgrade(socket, httpError(status, message), { requestId: randomUUID() });
-  });
+  // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
+  // flood of them cannot flood stderr (see lib/http/node-server.ts).
+  attachBoxliteServerEvents(server);
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);
     void shutdown(1);

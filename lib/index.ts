@@ -9,8 +9,10 @@ export { Runtime, Box, Execution } from './runtime';
 // BoxLite's REST API v1 as an Express/Connect/node:http handler.
 export {
   createBoxliteHandler, boxliteErrorHandler, attachBoxliteUpgrade, bearerTokenAuth, bearerToken, ALLOWED_SIGNALS,
+  attachBoxliteServerEvents, TAR_MEDIA_TYPES,
 } from './http';
 export type {
   BoxliteHandler, BoxliteHandlerOptions, BoxliteErrorHandlerOptions, BoxliteErrorMiddleware, NextFunction,
   Authenticate, Authorize, AuthorizeDetails, BearerTokenAuthOptions, Principal, Action, PathPrefixOption,
+  BoxliteServerEventsOptions, RefusalEvent, AllowedHostsOption,
 } from './http';

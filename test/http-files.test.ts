@@ -99,14 +99,15 @@ describe('upload (PUT)', () => {
   });
 
   it('checks the path parameter and the size limit', async () => {
+    const TAR = { 'Content-Type': 'application/x-tar' };
     const body = archive(entry('f.txt', 'x'));
     for (const p of ['', 'relative/path', '/a/../../etc', '/a/..']) {
       expectEnvelope(await put(p, body), 400, 'invalid_argument');
     }
-    expectEnvelope(await request(`${s.origin}/v1/boxes/${box}/files`, { method: 'PUT', body }), 400, 'invalid_argument');
-    expectEnvelope(await request(`${filesUrl('/x')}&overwrite=maybe`, { method: 'PUT', body }), 400, 'invalid_argument');
+    expectEnvelope(await request(`${s.origin}/v1/boxes/${box}/files`, { method: 'PUT', body, headers: TAR }), 400, 'invalid_argument');
+    expectEnvelope(await request(`${filesUrl('/x')}&overwrite=maybe`, { method: 'PUT', body, headers: TAR }), 400, 'invalid_argument');
     expectEnvelope(await put('/big', archive(entry('big.bin', 'x'.repeat(300 << 10)))), 413, 'invalid_argument');
-    expectEnvelope(await request(`${s.origin}/v1/boxes/no-such-box/files?path=/x`, { method: 'PUT', body }), 404, 'not_found');
+    expectEnvelope(await request(`${s.origin}/v1/boxes/no-such-box/files?path=/x`, { method: 'PUT', body, headers: TAR }), 404, 'not_found');
   });
 });
 

@@ -273,9 +273,9 @@ describe('connections', () => {
   it('a bodiless request refused at once (404, 405) keeps its keep-alive connection', async () => {
     const port = Number(new URL(s.origin).port);
     const got = await onOneSocket(port, [
-      'GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n',
-      'PATCH /v1/boxes HTTP/1.1\r\nHost: x\r\n\r\n',
-      'GET /v1/config HTTP/1.1\r\nHost: x\r\n\r\n',
+      `GET /v1/nowhere HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      `PATCH /v1/boxes HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      `GET /v1/config HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
     ], 3);
     expect(got.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 404', 'HTTP/1.1 405', 'HTTP/1.1 200']);
     expect(got).not.toMatch(/Connection: close/i);
@@ -288,7 +288,7 @@ describe('connections', () => {
     const sock = net.connect(Number(new URL(s.origin).port), '127.0.0.1');
     sock.on('error', () => undefined);
     await new Promise<void>((resolve) => sock.on('connect', () => resolve()));
-    sock.write(`POST /v1/boxes/${box}/exec HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"comm`);
+    sock.write(`POST /v1/boxes/${box}/exec HTTP/1.1\r\nHost: ${new URL(s.origin).host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"comm`);
     await new Promise((r) => setTimeout(r, 50));
     sock.destroy();
     await new Promise((r) => setTimeout(r, 200));

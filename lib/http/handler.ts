@@ -9,6 +9,10 @@ import type { Duplex } from 'node:stream';
 import { UnsupportedError } from '../errors';
 import type { Runtime } from '../runtime-types';
 import { readJsonBody } from './body';
+import { contentTypeProblem } from './content-type';
+import { applyCors, allowedOriginOf } from './origin-guard';
+import { type RefusalEvent, makeRequestGuard } from './request-guard';
+import type { AllowedHostsOption } from './host-guard';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './attach';
 import * as boxes from './box-routes';
@@ -56,6 +60,22 @@ export interface BoxliteHandlerOptions {
   tmpDir?: string;
   /** Called for every 5xx answer and for background errors. Default: one line on stderr. Never given request headers. */
   onError?: (err: unknown, requestId: string) => void;
+  /**
+   * Web origins allowed to call the API (e.g. ['http://localhost:3000'] for a
+   * web UI), answered with CORS headers. Default none: any request carrying
+   * another Origin, or `Sec-Fetch-Site: cross-site|same-site`, gets 403.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Host names answered besides loopback addresses and localhost on the port
+   * the request arrived on: 'name', 'name:port', '.domain' (and subdomains),
+   * IP literals, or '*' for no Host check. Default: with auth 'none' only
+   * loopback/localhost are answered (421 otherwise); with authenticate, any
+   * Host unless this is given.
+   */
+  allowedHosts?: AllowedHostsOption;
+  /** Called for requests refused by the Host/Origin checks. Default: a rate-limited line on stderr. */
+  onRefusal?: (event: RefusalEvent) => void;
 }
 
 export type NextFunction = (err?: unknown) => void;
@@ -159,6 +179,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     pingIntervalMs: positive(options.pingIntervalMs, 'pingIntervalMs', 15_000),
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
   }, backgroundError);
+  const guard = makeRequestGuard({
+    allowedOrigins: options.allowedOrigins,
+    allowedHosts: options.allowedHosts,
+    noAuth: options.auth === 'none',
+    onRefusal: options.onRefusal,
+  });
   const state: HandlerState = { runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map() };
   const wss = createWebSocketServer();
   let closed = false;
@@ -218,6 +244,11 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   function serve(req: IncomingMessage, res: ServerResponse, afterV1: string, query: string, requestId: string): void {
     const fail = (err: unknown): void => sendError(req, res, err, errorContext(requestId));
     const run = ({ match, principal }: Admitted): void => {
+      const wrongType = contentTypeProblem(req, match.name);
+      if (wrongType !== null) {
+        fail(wrongType);
+        return;
+      }
       const r = ROUTES[match.name as Exclude<RouteName, 'unsupported'>][req.method ?? 'GET'];
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
       const parse = r.parse;
@@ -265,7 +296,15 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       sendError(req, res, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'), errorContext(requestId));
       return;
     }
-    serve(req, res, afterV1, query, requestIdFor(req));
+    const requestId = requestIdFor(req);
+    const refusal = guard.check(req, afterV1, requestId, false);
+    if (refusal !== null) {
+      sendError(req, res, refusal, errorContext(requestId));
+      return;
+    }
+    const corsOrigin = guard.origins.allowed.size === 0 ? undefined : allowedOriginOf(req, guard.origins);
+    if (corsOrigin !== undefined && applyCors(req, res, corsOrigin, requestId)) return;
+    serve(req, res, afterV1, query, requestId);
   } as BoxliteHandler;
 
   handler.upgrade = function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -276,6 +315,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     // A reset during the handshake must not become an uncaught 'error' (ws
     // adds its own listener once it owns the socket; this one stays harmless).
     socket.on('error', () => undefined);
+    // Browsers do not apply CORS to WebSockets: the Origin check is all there is.
+    const refusal = guard.check(req, afterV1, requestId, true);
+    if (refusal !== null) {
+      rejectUpgrade(socket, refusal, ctx);
+      return true;
+    }
     Promise.resolve().then(() => admit(req, afterV1)).then(async (admission) => {
       if (admission instanceof Error) throw admission;
       const { match } = admission;
@@ -292,6 +337,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   handler.close = async function close(): Promise<void> {
     closed = true;
+    guard.close();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };

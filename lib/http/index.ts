@@ -6,3 +6,7 @@ export { bearerTokenAuth, bearerToken, type Authenticate, type Authorize, type A
 export type { Action } from './router';
 export type { PathPrefixOption } from './prefix';
 export { ALLOWED_SIGNALS } from './exec-request';
+export { attachBoxliteServerEvents, type BoxliteServerEventsOptions } from './node-server';
+export type { RefusalEvent } from './request-guard';
+export type { AllowedHostsOption } from './host-guard';
+export { TAR_MEDIA_TYPES } from './content-type';

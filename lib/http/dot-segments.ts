@@ -1,0 +1,40 @@
+// `.` and `..` are never a `{prefix}` segment, a box id or an execution id.
+// Node does not normalize request paths, so `/v1/../boxes` arrives as is; a
+// proxy or client library in front of us might normalize it (or its
+// percent-encoded form `%2e%2e`) differently than we route it. Refusing such
+// paths outright removes the ambiguity: the same URL can never mean two
+// different resources to two different components.
+import { invalid } from './validate';
+import type { HttpStatusError } from './http-error';
+
+/** True for `.`/`..` spelled with any mix of raw dots and `%2e`/`%2E`. */
+function isDotSegment(seg: string): boolean {
+  if (seg === '.' || seg === '..') return true;
+  if (seg.length < 3 || !seg.includes('%')) return false;
+  const decoded = seg.replace(/%2e/gi, '.');
+  return decoded === '.' || decoded === '..';
+}
+
+/** An id that decodes to a path with a dot segment (`..%2Fx`, `a%2F..`) is refused the same way. */
+function hasEncodedDotComponent(seg: string): boolean {
+  if (!seg.includes('%')) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(seg);
+  } catch {
+    return false; // malformed escapes are the router's 400
+  }
+  return decoded.split(/[/\\]/).some((part) => part === '.' || part === '..');
+}
+
+/** The 400 for a path after `/v1/` holding a dot segment, or null. Cheap when there is no dot at all. */
+export function dotSegmentProblem(afterV1: string): HttpStatusError | null {
+  // Fast path: no '.' and no '%' means no dot segment in any spelling.
+  if (!afterV1.includes('.') && !afterV1.includes('%')) return null;
+  for (const seg of afterV1.split('/')) {
+    if (isDotSegment(seg) || hasEncodedDotComponent(seg)) {
+      return invalid(`path segment ${JSON.stringify(seg.slice(0, 64))} is not allowed: '.' and '..' are never a prefix, box id or execution id`);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,119 @@
+// The Host check: a DNS-rebinding page reaches a loopback server under the
+// attacker's own name (`Host: attacker.example:8100`), so its answers are
+// same-origin to the page and readable. Answering only names we know breaks
+// that: loopback addresses and `localhost` on the port the request actually
+// arrived on, plus names the operator lists in `allowedHosts`.
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { type HttpStatusError, httpError } from './http-error';
+import { headerOf } from './raw-headers';
+
+/**
+ * `allowedHosts` entries: 'name' (any port), 'name:port', '.example.com'
+ * (that domain and its subdomains, any port), an IP literal ('10.0.0.5',
+ * '[fd00::1]:8100'), or the single entry '*' (no Host check at all).
+ */
+export type AllowedHostsOption = readonly string[] | '*' | undefined;
+
+interface HostEntry {
+  /** Lower-case name; for a suffix entry, without the leading dot. */
+  name: string;
+  suffix: boolean;
+  /** null: any port. */
+  port: number | null;
+}
+
+export interface HostPolicy {
+  /** false: every Host is answered (token mode without allowedHosts, or '*'). */
+  readonly enforced: boolean;
+  readonly entries: readonly HostEntry[];
+}
+
+interface ParsedHost {
+  name: string;
+  port: number | null;
+}
+
+const NAME = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)$/;
+
+/** Splits `name[:port]` / `[v6][:port]`; lower-cases the name. null when malformed. */
+export function parseHost(value: string): ParsedHost | null {
+  const v = value.trim().toLowerCase();
+  let name: string;
+  let portText: string | undefined;
+  if (v.startsWith('[')) {
+    const end = v.indexOf(']');
+    if (end === -1) return null;
+    name = v.slice(0, end + 1);
+    const rest = v.slice(end + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) return null;
+      portText = rest.slice(1);
+    }
+  } else {
+    const colon = v.indexOf(':');
+    if (colon !== v.lastIndexOf(':')) return null; // a bare IPv6 address must be bracketed
+    name = colon === -1 ? v : v.slice(0, colon);
+    portText = colon === -1 ? undefined : v.slice(colon + 1);
+  }
+  if (name === '' || name.length > 253 || !NAME.test(name)) return null;
+  let port: number | null = null;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) return null;
+    port = Number(portText);
+    if (port > 65535) return null;
+  }
+  return { name, port };
+}
+
+function isLoopbackName(name: string): boolean {
+  if (name === 'localhost' || name === '[::1]') return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return m !== null && m.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+export function makeHostPolicy(option: AllowedHostsOption, noAuth: boolean): HostPolicy {
+  if (option === '*') return { enforced: false, entries: [] };
+  if (option === undefined) return { enforced: noAuth, entries: [] };
+  if (!Array.isArray(option)) throw new TypeError("allowedHosts must be a list of host names or '*'");
+  const entries = option.map((raw): HostEntry => {
+    if (typeof raw !== 'string') throw new TypeError(`allowedHosts: ${String(raw)} is not a string`);
+    if (raw === '*') throw new TypeError("allowedHosts: '*' must be given alone (allowedHosts: '*'), not in a list");
+    const suffix = raw.startsWith('.');
+    const parsed = parseHost(suffix ? raw.slice(1) : raw);
+    if (parsed === null) throw new TypeError(`allowedHosts: ${JSON.stringify(raw)} is not a host name, name:port, .domain or IP literal`);
+    return { name: parsed.name, suffix, port: parsed.port };
+  });
+  // Listing names also turns the check on in token mode: the option is the opt-in.
+  return { enforced: true, entries };
+}
+
+/** The port the request arrived on, which a Host without a port implies too. */
+function arrivalPort(req: IncomingMessage): { local: number | undefined; implied: number } {
+  const socket = req.socket as (TLSSocket & { encrypted?: boolean }) | undefined;
+  return { local: socket?.localPort, implied: socket?.encrypted ? 443 : 80 };
+}
+
+/** The refusal for `req`'s Host under `policy`, or null. */
+export function hostProblem(req: IncomingMessage, policy: HostPolicy): HttpStatusError | null {
+  const raw = headerOf(req, 'host');
+  if (raw === undefined) {
+    // HTTP/1.1 requires Host (RFC 9112 3.2); Node's own check is turned off
+    // in the CLI's server so that this answer carries the envelope.
+    if (req.httpVersion === '1.1') return httpError(400, 'invalid argument: missing Host header (required by HTTP/1.1)');
+    return policy.enforced ? httpError(421, 'invalid argument: this server answers only requests that name it in a Host header') : null;
+  }
+  if (!policy.enforced) return null;
+  const host = parseHost(raw);
+  if (host !== null) {
+    const { local, implied } = arrivalPort(req);
+    const port = host.port ?? implied;
+    if (isLoopbackName(host.name) && (local === undefined || port === local)) return null;
+    for (const e of policy.entries) {
+      if (e.port !== null && e.port !== port) continue;
+      if (e.suffix ? host.name === e.name || host.name.endsWith(`.${e.name}`) : host.name === e.name) return null;
+    }
+  }
+  return httpError(421, `invalid argument: host ${JSON.stringify(raw.slice(0, 100))} is not served here: `
+    + 'only loopback addresses and localhost on this port, and names in allowedHosts (--allowed-hosts), are answered');
+}
