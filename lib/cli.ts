@@ -193,7 +193,7 @@ async function serve(argv: string[]): Promise<void> {
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/node-server.ts).
-  attachBoxliteServerEvents(server);
+  const detachServerEvents = attachBoxliteServerEvents(server);
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);
     void shutdown(1);
@@ -217,6 +217,7 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write(`boxlite-native: error during shutdown: ${(err as Error).message}\n`);
       code = code === 0 ? 1 : code;
     }
+    detachServerEvents(); // writes the pending rate-limit summaries
     try { cleanup(); } catch { /* a leftover temp dir is not worth a failed exit */ }
     process.exit(code);
   }
