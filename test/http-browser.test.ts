@@ -16,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefusalEvent } from '../lib/http';
 import { type Served, expectEnvelope, request, serve, until } from './http-support';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
+const onPath = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '')
+  .flatMap((d) => [path.join(d, 'chromium'), path.join(d, 'chromium-browser')]);
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', ...onPath].find((p) => p && fs.existsSync(p));
 if (!CHROMIUM) console.log('http-browser: SKIPPED: no Chromium found (set CHROMIUM_PATH or apt-get install chromium)');
 
 /** The attacker's page: every request a page can send cross-origin without a preflight, plus WebSockets. */
