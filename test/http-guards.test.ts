@@ -9,6 +9,7 @@ import { dotSegmentProblem } from '../lib/http/dot-segments';
 import { hostProblem, makeHostPolicy, parseHost } from '../lib/http/host-guard';
 import { rateLimitedLog } from '../lib/http/log-limiter';
 import { makeOriginPolicy, originProblem } from '../lib/http/origin-guard';
+import { makePrefixPolicy } from '../lib/http/prefix';
 import type { RouteName } from '../lib/http/router';
 
 const PORT = 8100;
@@ -168,6 +169,11 @@ describe('dot segments', () => {
       expect(err?.status, p).toBe(400);
       expect(err?.message).toMatch(/^invalid argument: path segment .* is not allowed/);
     }
+  });
+
+  it('a configured pathPrefix cannot be made of dot segments', () => {
+    for (const bad of ['..', '.', 'a/..', './b']) expect(() => makePrefixPolicy(bad), bad).toThrow(TypeError);
+    expect(makePrefixPolicy('v1.2/a..b').fixed).toEqual([['v1.2', 'a..b']]);
   });
 
   it('accepts ids that merely contain dots', () => {

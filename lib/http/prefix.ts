@@ -25,7 +25,8 @@ function toSegments(prefix: string): string[] {
   const trimmed = prefix.replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return [];
   const segs = trimmed.split('/');
-  if (trimmed.length > MAX_PREFIX_LENGTH || !segs.every((s) => SEGMENT.test(s))) {
+  // '.' and '..' are refused on every request (dot-segments.ts): a prefix made of them would answer nothing.
+  if (trimmed.length > MAX_PREFIX_LENGTH || !segs.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) {
     throw new TypeError(`pathPrefix ${JSON.stringify(prefix)} is not a valid prefix: use 1..${MAX_PREFIX_LENGTH} characters of [A-Za-z0-9._~-] in '/'-separated segments`);
   }
   return segs;
