@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCli, startCli, stopCli } from './cli-support';
-import { attach, expectEnvelope, request } from './http-support';
+import { attach, expectEnvelope, request, until } from './http-support';
 
 const HAS_CURL = spawnSync('curl', ['--version'], { encoding: 'utf8' }).status === 0;
 if (!HAS_CURL) console.log('http-cli-security: curl not found on PATH; the curl test is skipped');
@@ -135,11 +135,23 @@ describe('boxlite-native serve: flags and log flood', () => {
   it('300 refused and 300 malformed requests write at most 5 lines per kind per 10 s window, the rest counted in summaries', async () => {
     const r = await startCli(['--engine', 'test'], { BOXLITE_API_KEY: undefined });
     let stderrBefore = '';
+    const procDir = `/proc/${r.child.pid}`;
+    const fds = () => fs.readdirSync(`${procDir}/fd`).length;
+    const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`${procDir}/status`, 'utf8'))?.[1]);
+    const hasProc = fs.existsSync(`${procDir}/fd`);
     try {
       stderrBefore = r.stderr();
+      const fdsBefore = hasProc ? fds() : 0;
+      const rssBefore = hasProc ? rssKiB() : 0;
       for (let i = 0; i < 300; i += 10) {
         await Promise.all(Array.from({ length: 10 }, () => request(`${r.origin}/v1/boxes`, { headers: { Origin: 'http://evil.example' } })));
         await Promise.all(Array.from({ length: 10 }, () => raw(r.port, 'BAD\r\n\r\n')));
+      }
+      if (hasProc) {
+        // Every refused connection is closed: the server holds no more descriptors than before.
+        await until(() => fds() <= fdsBefore, 5000, 'descriptors back to the baseline');
+        console.log(`http-cli-security: flood of 600 refused/malformed requests: fds ${fdsBefore} -> ${fds()}, `
+          + `RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssKiB() / 1024)} MiB`);
       }
     } finally {
       expect(await stopCli(r)).toBe(0);
