@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCli, startCli, stopCli } from './cli-support';
+import { CLI, type RunningCli, startCli, stopCli } from './cli-support';
 import { attach, expectEnvelope, request, until } from './http-support';
 
 const HAS_CURL = spawnSync('curl', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -59,7 +59,7 @@ describe('boxlite-native serve (no authentication, loopback): guarded', () => {
     expect(fs.readFileSync(fs.statSync(path.join(work, 'out')).isDirectory() ? path.join(work, 'out', 'in.txt') : path.join(work, 'out'), 'utf8')).toBe('copied');
     await box.stop();
     await box.start();
-    expect((await rt.getInfo(box.id)).state.status).toBe('running');
+    expect((await rt.getInfo(box.id))!.state.status).toBe('running');
   });
 
   it.skipIf(!HAS_CURL)('plain curl works: JSON with -H, uploads with -T (Expect: 100-continue), downloads, body-less POSTs', () => {
@@ -126,7 +126,7 @@ describe('boxlite-native serve: flags and log flood', () => {
     } finally {
       expect(await stopCli(r)).toBe(0);
     }
-    const bad = spawnSync(process.execPath, [(await import('./cli-support')).CLI, 'serve', '--engine', 'test', '--port', '0', '--allowed-origins', '*'],
+    const bad = spawnSync(process.execPath, [CLI, 'serve', '--engine', 'test', '--port', '0', '--allowed-origins', '*'],
       { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BOXLITE_API_KEY: '' } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/allowedOrigins/);

@@ -93,9 +93,10 @@ describe('Origin and Fetch Metadata', () => {
   });
 
   it('any Origin not allowed, and cross-site/same-site Fetch Metadata, are 403 permission denied', () => {
-    for (const h of [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://127.0.0.1:${PORT}` },
+    const refused: Record<string, string>[] = [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://127.0.0.1:${PORT}` },
       { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { 'sec-fetch-site': 'Cross-Site' },
-      { Origin: 'http://localhost:3001' }]) {
+      { Origin: 'http://localhost:3001' }];
+    for (const h of refused) {
       const err = originProblem(req(h), ui);
       expect(err?.status, JSON.stringify(h)).toBe(403);
       expect(err?.message).toMatch(/^permission denied: /);
