@@ -9,6 +9,8 @@ import type { Duplex } from 'node:stream';
 import { UnsupportedError } from '../errors';
 import type { Runtime } from '../runtime-types';
 import { readJsonBody } from './body';
+import { IdempotencyStore } from './idempotency';
+import { PageTokens } from './pagination';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './attach';
 import * as boxes from './box-routes';
@@ -56,6 +58,12 @@ export interface BoxliteHandlerOptions {
   tmpDir?: string;
   /** Called for every 5xx answer and for background errors. Default: one line on stderr. Never given request headers. */
   onError?: (err: unknown, requestId: string) => void;
+  /** How long an Idempotency-Key's answer is kept, from its first use (default 24 h; GET /v1/config reports it). */
+  idempotencyKeyLifetimeMs?: number;
+  /** Most Idempotency-Keys kept at once (default 10 000). See idempotency.ts for what happens when full. */
+  maxIdempotencyKeys?: number;
+  /** Most bytes of kept Idempotency-Key answers (default 32 MiB). */
+  maxIdempotencyBytes?: number;
 }
 
 export type NextFunction = (err?: unknown) => void;
@@ -159,7 +167,15 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     pingIntervalMs: positive(options.pingIntervalMs, 'pingIntervalMs', 15_000),
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
   }, backgroundError);
-  const state: HandlerState = { runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map() };
+  const idempotency = new IdempotencyStore({
+    lifetimeMs: positive(options.idempotencyKeyLifetimeMs, 'idempotencyKeyLifetimeMs', 24 * 3_600_000),
+    maxEntries: positive(options.maxIdempotencyKeys, 'maxIdempotencyKeys', 10_000),
+    maxBytes: positive(options.maxIdempotencyBytes, 'maxIdempotencyBytes', 32 * MIB),
+  });
+  const state: HandlerState = {
+    runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
+    pageTokens: new PageTokens(), idempotency,
+  };
   const wss = createWebSocketServer();
   let closed = false;
 
@@ -220,9 +236,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     const run = ({ match, principal }: Admitted): void => {
       const r = ROUTES[match.name as Exclude<RouteName, 'unsupported'>][req.method ?? 'GET'];
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
+      // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
+      const perform = (input: unknown, body: unknown): void => idempotency.perform(
+        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).catch(fail), fail);
       const parse = r.parse;
       if (parse === undefined) {
-        r.run(ctx, undefined).catch(fail);
+        perform(undefined, undefined);
         return;
       }
       readJsonBody(req, resolved.jsonLimit, (err, body) => {
@@ -238,7 +257,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
           return;
         }
         if (input instanceof Error) fail(input);
-        else r.run(ctx, input).catch(fail);
+        else perform(input, body);
       });
     };
     let admitted: Admission | Promise<Admission>;
@@ -292,6 +311,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   handler.close = async function close(): Promise<void> {
     closed = true;
+    idempotency.clear();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
