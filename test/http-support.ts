@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachBoxliteUpgrade, createBoxliteHandler, type BoxliteHandler, type BoxliteHandlerOptions } from '../lib/http';
+import type { Runtime } from '../lib/runtime-types';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 
 export interface Served {
@@ -22,6 +23,8 @@ export interface ServeOptions {
   handler?: BoxliteHandlerOptions;
   /** Reuse a runtime (its owner closes it). */
   t?: TestRuntime;
+  /** Serve this runtime instead of t.runtime (e.g. a wrapper that holds calls back); t still owns the engine. */
+  runtime?: Runtime;
 }
 
 export async function serve(options: ServeOptions = {}): Promise<Served> {
@@ -30,7 +33,7 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const errors: unknown[] = [];
   const handlerOptions: BoxliteHandlerOptions = { onError: (err) => errors.push(err), ...options.handler };
   if (handlerOptions.authenticate === undefined && handlerOptions.auth === undefined) handlerOptions.auth = 'none';
-  const handler = createBoxliteHandler(t.runtime, handlerOptions);
+  const handler = createBoxliteHandler(options.runtime ?? t.runtime, handlerOptions);
   const server = http.createServer(handler);
   attachBoxliteUpgrade(server, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
