@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachBoxliteUpgrade, createBoxliteHandler, type BoxliteHandler, type BoxliteHandlerOptions } from '../lib/http';
 import type { Runtime } from '../lib/runtime-types';
+import { recordUpgradeAnswer, recordingEnabled, recordingListener } from './answer-recorder';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 
 export interface Served {
@@ -34,8 +35,16 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const handlerOptions: BoxliteHandlerOptions = { onError: (err) => errors.push(err), ...options.handler };
   if (handlerOptions.authenticate === undefined && handlerOptions.auth === undefined) handlerOptions.auth = 'none';
   const handler = createBoxliteHandler(options.runtime ?? t.runtime, handlerOptions);
-  const server = http.createServer(handler);
-  attachBoxliteUpgrade(server, handler);
+  // With BOXLITE_CONFORMANCE_LOG set, every answer is recorded for the OpenAPI check.
+  const recording = recordingEnabled();
+  const basePath = handlerOptions.basePath ?? '';
+  const server = http.createServer(recording ? recordingListener(handler, basePath) : handler);
+  attachBoxliteUpgrade(server, recording ? {
+    upgrade(req, socket, head) {
+      recordUpgradeAnswer(req, socket, basePath);
+      return handler.upgrade(req, socket, head);
+    },
+  } : handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
