@@ -4,9 +4,10 @@
 //
 // For each answer: find the operation (path template + method; HEAD falls
 // back to GET), then
-//   - a status the operation lists: the Content-Type must be one it lists and
-//     a JSON body must be valid against the listed schema (ajv, JSON Schema
-//     2020-12, which OpenAPI 3.1 uses); a response listed without content
+//   - a status the operation lists: the Content-Type must be one it lists, a
+//     JSON body must be valid against the listed schema (ajv, JSON Schema
+//     2020-12, which OpenAPI 3.1 uses), every header the response describes
+//     (Location on 201s) must be sent; a response listed without content
 //     must have an empty body;
 //   - a status it does not list: it must be an error status (4xx/5xx)
 //     carrying ErrorResponse, and it must be explained, either by a status
@@ -281,7 +282,9 @@ export class OpenApiValidator {
       }
       for (const [name, header] of Object.entries<Json>(response.headers ?? {})) {
         const h = this.#resolve(header);
-        if (h?.required === true && a.headers[name.toLowerCase()] === undefined) fail(op.id, `required header ${name} is missing`);
+        // Stricter than OpenAPI (headers are optional unless required): a header the document
+        // describes for this answer (Location on 201s) is one clients may rely on, so it must be sent.
+        if (a.headers[name.toLowerCase()] === undefined) fail(op.id, `${h?.required === true ? 'required' : 'documented'} header ${name} is missing`);
       }
     }
     report.uncovered = this.operationIds.filter((id) => !report.covered.has(id));
