@@ -525,6 +525,13 @@ export class Runtime implements RuntimeApi {
     }
   }
 
+  /**
+   * Every box, unpaginated. libboxlite's `boxlite_list_info` has no cursor,
+   * limit or filter: it hands over the whole list in one callback, so a page
+   * cut here would cost the same native work and memory as the full list.
+   * Callers that page cut pages from this array, as the REST handler does
+   * (lib/http/pagination.ts: a stable (createdAt, id) order).
+   */
   listBoxes(): Promise<BoxInfo[]> {
     return this.#native.listBoxes();
   }

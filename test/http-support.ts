@@ -5,6 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachBoxliteUpgrade, createBoxliteHandler, type BoxliteHandler, type BoxliteHandlerOptions } from '../lib/http';
+import type { Runtime } from '../lib/runtime-types';
+import { recordUpgradeAnswer, recordingEnabled, recordingListener } from './answer-recorder';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 
 export interface Served {
@@ -22,6 +24,8 @@ export interface ServeOptions {
   handler?: BoxliteHandlerOptions;
   /** Reuse a runtime (its owner closes it). */
   t?: TestRuntime;
+  /** Serve this runtime instead of t.runtime (e.g. a wrapper that holds calls back); t still owns the engine. */
+  runtime?: Runtime;
 }
 
 export async function serve(options: ServeOptions = {}): Promise<Served> {
@@ -30,9 +34,17 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
   const errors: unknown[] = [];
   const handlerOptions: BoxliteHandlerOptions = { onError: (err) => errors.push(err), ...options.handler };
   if (handlerOptions.authenticate === undefined && handlerOptions.auth === undefined) handlerOptions.auth = 'none';
-  const handler = createBoxliteHandler(t.runtime, handlerOptions);
-  const server = http.createServer(handler);
-  attachBoxliteUpgrade(server, handler);
+  const handler = createBoxliteHandler(options.runtime ?? t.runtime, handlerOptions);
+  // With BOXLITE_CONFORMANCE_LOG set, every answer is recorded for the OpenAPI check.
+  const recording = recordingEnabled();
+  const basePath = handlerOptions.basePath ?? '';
+  const server = http.createServer(recording ? recordingListener(handler, basePath) : handler);
+  attachBoxliteUpgrade(server, recording ? {
+    upgrade(req, socket, head) {
+      recordUpgradeAnswer(req, socket, basePath);
+      return handler.upgrade(req, socket, head);
+    },
+  } : handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -7,19 +7,40 @@ import { toBoxJson, toBoxMetricsJson, toRuntimeMetricsJson } from './box-json';
 import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from './context';
 import { parseStopRequest } from './exec-request';
 import { sendEmpty, sendJson } from './respond';
+import { listingBinding, pageOf, parsePageSize } from './pagination';
+import { principalKey } from './principal-key';
+import { invalid } from './validate';
 
 async function boxJson(ctx: RouteContext, box: Box): Promise<ReturnType<typeof toBoxJson>> {
   const info = await box.info();
   return toBoxJson(info, ctx.state.boxUpdatedAt.get(info.id));
 }
 
+const BOX_STATUSES: ReadonlySet<string> = new Set(['configured', 'running', 'stopping', 'stopped', 'paused', 'failed', 'unknown']);
+
+/** Paginated (see pagination.ts): `pageSize` 1..1000 (default 100), `pageToken`, `status` filter. */
 export const listBoxes: Route = route(async (ctx) => {
-  const infos = await ctx.state.runtime.listBoxes();
   const status = queryParam(ctx, 'status');
-  const boxes = infos
-    .filter((info) => status === undefined || info.status === status)
-    .map((info) => toBoxJson(info, ctx.state.boxUpdatedAt.get(info.id)));
-  sendJson(ctx.req, ctx.res, 200, ctx.requestId, { boxes, next_page_token: null });
+  if (status !== undefined && !BOX_STATUSES.has(status)) {
+    throw invalid(`status must be one of ${[...BOX_STATUSES].join(', ')}, got ${JSON.stringify(status.slice(0, 32))}`);
+  }
+  const pageSize = parsePageSize(queryParam(ctx, 'pageSize'));
+  if (pageSize instanceof Error) throw pageSize;
+  const binding = listingBinding('boxes', ctx.match.prefix, principalKey(ctx.principal), { status });
+  const token = queryParam(ctx, 'pageToken');
+  // An empty pageToken= is "no token" (clients that always send the parameter).
+  const after = token === undefined || token === '' ? null : ctx.state.pageTokens.verify(token, binding);
+  if (after instanceof Error) throw after;
+  const infos = await ctx.state.runtime.listBoxes();
+  const page = pageOf(
+    status === undefined ? infos : infos.filter((info) => info.status === status),
+    (info) => ({ createdAt: info.createdAt, id: info.id }), pageSize, after);
+  const body: { boxes: ReturnType<typeof toBoxJson>[]; next_page_token?: string } = {
+    boxes: page.items.map((info) => toBoxJson(info, ctx.state.boxUpdatedAt.get(info.id))),
+  };
+  // Absent on the last page ("null or absent", and absent is valid under any reading of the schema).
+  if (page.next !== null) body.next_page_token = ctx.state.pageTokens.sign(page.next, binding);
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, body);
 });
 
 export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, request: CreateBoxRequest) => {

@@ -5,6 +5,8 @@ import type { Runtime } from '../runtime-types';
 import type { Principal } from './auth';
 import type { PrefixPolicy } from './prefix';
 import type { RouteMatch } from './router';
+import type { IdempotencyStore } from './idempotency';
+import type { PageTokens } from './pagination';
 import type { SessionRegistry } from './sessions';
 
 export interface ResolvedOptions {
@@ -25,6 +27,10 @@ export interface HandlerState {
   boxUsers: Map<string, string>;
   /** When this server last changed a box's state (ms), for `updated_at`. */
   boxUpdatedAt: Map<string, number>;
+  /** Signs and checks list page tokens (key made per handler). */
+  pageTokens: PageTokens;
+  /** Answers kept for Idempotency-Key replays (in memory, per handler). */
+  idempotency: IdempotencyStore;
 }
 
 export interface RouteContext {

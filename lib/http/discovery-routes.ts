@@ -5,6 +5,7 @@ import { isPlainObject } from './validate';
 import { advertisedPrefix } from './prefix';
 import { type Route, route } from './context';
 import { sendJson } from './respond';
+import { isoDuration } from './idempotency';
 
 export const getConfig: Route = route(async (ctx) => {
   sendJson(ctx.req, ctx.res, 200, ctx.requestId, {
@@ -19,6 +20,7 @@ export const getConfig: Route = route(async (ctx) => {
       tty_enabled: true,
       streaming_enabled: true,
       file_transfer_max_bytes: ctx.state.options.filesLimit,
+      idempotency_key_lifetime: isoDuration(ctx.state.idempotency.lifetimeMs),
     },
   });
 });

@@ -13,6 +13,8 @@ import { contentTypeProblem } from './content-type';
 import { applyCors, allowedOriginOf } from './origin-guard';
 import { type RefusalEvent, makeRequestGuard } from './request-guard';
 import type { AllowedHostsOption } from './host-guard';
+import { IdempotencyStore } from './idempotency';
+import { PageTokens } from './pagination';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './attach';
 import * as boxes from './box-routes';
@@ -76,6 +78,12 @@ export interface BoxliteHandlerOptions {
   allowedHosts?: AllowedHostsOption;
   /** Called for requests refused by the Host/Origin checks. Default: a rate-limited line on stderr. */
   onRefusal?: (event: RefusalEvent) => void;
+  /** How long an Idempotency-Key's answer is kept, from its first use (default 24 h; GET /v1/config reports it). */
+  idempotencyKeyLifetimeMs?: number;
+  /** Most Idempotency-Keys kept at once (default 10 000). See idempotency.ts for what happens when full. */
+  maxIdempotencyKeys?: number;
+  /** Most bytes of kept Idempotency-Key answers (default 32 MiB). */
+  maxIdempotencyBytes?: number;
 }
 
 export type NextFunction = (err?: unknown) => void;
@@ -185,7 +193,15 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     noAuth: options.auth === 'none',
     onRefusal: options.onRefusal,
   });
-  const state: HandlerState = { runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map() };
+  const idempotency = new IdempotencyStore({
+    lifetimeMs: positive(options.idempotencyKeyLifetimeMs, 'idempotencyKeyLifetimeMs', 24 * 3_600_000),
+    maxEntries: positive(options.maxIdempotencyKeys, 'maxIdempotencyKeys', 10_000),
+    maxBytes: positive(options.maxIdempotencyBytes, 'maxIdempotencyBytes', 32 * MIB),
+  });
+  const state: HandlerState = {
+    runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
+    pageTokens: new PageTokens(), idempotency,
+  };
   const wss = createWebSocketServer();
   let closed = false;
 
@@ -251,9 +267,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       }
       const r = ROUTES[match.name as Exclude<RouteName, 'unsupported'>][req.method ?? 'GET'];
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
+      // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
+      const perform = (input: unknown, body: unknown): void => idempotency.perform(
+        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).catch(fail), fail);
       const parse = r.parse;
       if (parse === undefined) {
-        r.run(ctx, undefined).catch(fail);
+        perform(undefined, undefined);
         return;
       }
       readJsonBody(req, resolved.jsonLimit, (err, body) => {
@@ -269,7 +288,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
           return;
         }
         if (input instanceof Error) fail(input);
-        else r.run(ctx, input).catch(fail);
+        else perform(input, body);
       });
     };
     let admitted: Admission | Promise<Admission>;
@@ -338,6 +357,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   handler.close = async function close(): Promise<void> {
     closed = true;
     guard.close();
+    idempotency.clear();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
