@@ -99,6 +99,9 @@ export const uploadFiles: Route = route(async (ctx) => {
     } finally {
       req.unpipe(limiter);
       limiter.destroy();
+      // unpipe pauses the request: keep reading what the client still sends
+      // (thrown away) so it gets to read our answer, which closes the connection.
+      if (!req.complete) req.resume();
       req.off('error', onReqError);
       req.off('close', onReqClose);
     }
