@@ -84,7 +84,7 @@ describe('uploads release everything on every path', () => {
     const bomb: Buffer = await files.gzipBomb(256 * MIB); // ~1.1 MB on the wire, 230:1
     expect(bomb.length).toBeLessThan(2 * MIB);
     let peakStaged = 0;
-    const poll = setInterval(() => { peakStaged = Math.max(peakStaged, srv.allocatedBytes(server.tmpDir)); }, 5);
+    const poll = setInterval(() => { peakStaged = Math.max(peakStaged, srv.stagingBytes(server)); }, 5);
     const r = await files.putTolerant(filesUrl('/bomb'), bomb);
     clearInterval(poll);
     expect(r.status).toBe(413);
@@ -114,7 +114,7 @@ describe('downloads stream from bounded staging', () => {
     fs.ftruncateSync(fd, 512 * MIB); // no block allocated
     fs.closeSync(fd);
     let peakStaged = 0;
-    const poll = setInterval(() => { peakStaged = Math.max(peakStaged, srv.allocatedBytes(server.tmpDir)); }, 5);
+    const poll = setInterval(() => { peakStaged = Math.max(peakStaged, srv.stagingBytes(server)); }, 5);
     const r = await files.streamedDownload(server.origin, box, '/sparse.img');
     clearInterval(poll);
     expect(r.status).toBe(413);

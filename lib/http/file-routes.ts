@@ -73,7 +73,45 @@ async function singleFile(dir: string): Promise<string | null> {
   return path.join(dir, entries[0].name);
 }
 
+/** How long a refused upload's body is read and thrown away before answering anyway (ms). */
+const REFUSED_BODY_LINGER_MS = 10_000;
+
+/**
+ * A refused upload whose body is still arriving: read it and throw it away
+ * until it ends (at most REFUSED_BODY_LINGER_MS), then answer. Answering at
+ * once and closing (the client sent `Connection: close`, or we must close to
+ * skip the body) cuts a connection the client is still writing to: its kernel
+ * resets it and the client loses our answer (the 413 or 400 that says why)
+ * unread. Past the linger time the body is paused again, so the answer says
+ * `Connection: close` and the connection ends with it.
+ */
+function drainRefusedBody(req: RouteContext['req']): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('end', done);
+      req.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(() => { req.pause(); done(); }, REFUSED_BODY_LINGER_MS);
+    timer.unref();
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
+}
+
 export const uploadFiles: Route = route(async (ctx) => {
+  try {
+    await upload(ctx);
+  } catch (err) {
+    await drainRefusedBody(ctx.req);
+    throw err;
+  }
+});
+
+async function upload(ctx: RouteContext): Promise<void> {
   const dest = checkGuestPath(queryParam(ctx, 'path'));
   // libboxlite's copy always overwrites; refusing beats pretending.
   if (!checkBoolean(ctx, 'overwrite', true)) throw new UnsupportedError('unsupported: overwrite=false is not supported (copies always overwrite)');
@@ -99,9 +137,6 @@ export const uploadFiles: Route = route(async (ctx) => {
     } finally {
       req.unpipe(limiter);
       limiter.destroy();
-      // unpipe pauses the request: keep reading what the client still sends
-      // (thrown away) so it gets to read our answer, which closes the connection.
-      if (!req.complete) req.resume();
       req.off('error', onReqError);
       req.off('close', onReqClose);
     }
@@ -113,7 +148,7 @@ export const uploadFiles: Route = route(async (ctx) => {
     await box.copyIn(single ?? staged, dest);
   });
   sendEmpty(ctx.res, 204, ctx.requestId);
-});
+}
 
 export const downloadFiles: Route = route(async (ctx) => {
   const src = checkGuestPath(queryParam(ctx, 'path'));

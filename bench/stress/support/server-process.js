@@ -102,6 +102,13 @@ function stagingDirs(server) {
   return fs.readdirSync(server.tmpDir).filter((n) => n.startsWith('boxlite-files-'));
 }
 
+/** Disk allocated by the server's staging directories right now (its box roots excluded). */
+function stagingBytes(server) {
+  let total = 0;
+  for (const name of stagingDirs(server)) total += allocatedBytes(path.join(server.tmpDir, name));
+  return total;
+}
+
 /** One HTTP request on a fresh connection. */
 function request(url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
@@ -146,4 +153,4 @@ function countStatuses(statuses) {
   return out;
 }
 
-module.exports = { startServer, openFds, memoryMiB, allocatedBytes, stagingDirs, request, createBox, waitFor, countStatuses };
+module.exports = { startServer, openFds, memoryMiB, allocatedBytes, stagingDirs, stagingBytes, request, createBox, waitFor, countStatuses };
