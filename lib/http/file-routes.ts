@@ -176,9 +176,12 @@ export const downloadFiles: Route = route(async (ctx) => {
       throw httpError(413, `invalid argument: ${src} is larger than this server's download limit of `
         + `${ctx.state.options.maxDownloadStagingBytes} bytes (maxDownloadStagingBytes)`);
     }
-    // The copy skips what is not a regular file, directory or symlink (a
-    // FIFO, a socket, a device): nothing to send is the caller's mistake.
-    if ((await fsp.readdir(out)).length === 0) {
+    // What is not a regular file, directory or symlink (a FIFO, a socket, a
+    // device) cannot travel as content: the test engine's copy skips it, an
+    // engine that recreates it leaves a node the packer never opens (opening
+    // a FIFO would block). Nothing to send is the caller's mistake.
+    const staged = await fsp.readdir(out, { withFileTypes: true });
+    if (!staged.some((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())) {
       throw invalid(`${src} is not a regular file, directory or symlink (a FIFO, socket or device cannot be downloaded)`);
     }
     const archive = await packDirectory(out);

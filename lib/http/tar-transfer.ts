@@ -11,9 +11,10 @@
 //    a `finally`; an abort (client gone, 413, refused entry) interrupts the
 //    entry being written, and extractTar settles only after that handle is
 //    closed, so the caller can remove the staging directory right after;
-//  - the bytes the archive's files hold are counted from their headers before
-//    anything is written, against `maxBytes`, whatever the compression ratio
-//    (a few MB of gzip cannot expand into GBs); past it the upload fails with 413;
+//  - the bytes the archive's files hold (plus 512 per entry, so empty entries
+//    count too) are counted from their headers before anything is written,
+//    against `maxBytes`, whatever the compression ratio (a few MB of gzip
+//    cannot expand into GBs); past it the upload fails with 413;
 //  - refused rather than rewritten: absolute or `..` paths, devices, fifos,
 //    hardlinks out of the archive, and entries that conflict with an earlier
 //    one (a symlink `s` then a directory `s/` or a file `s/f`: written through,
@@ -28,6 +29,9 @@ import * as tar from 'tar';
 import { pathLengthProblem } from './exec-request';
 import { httpError } from './http-error';
 import { invalid } from './validate';
+
+/** The tar block: every header takes one. */
+const BLOCK = 512;
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -104,10 +108,11 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
         throw refuse(entry.path, 'a hardlink must point to a regular file earlier in the archive');
       }
     }
-    if (kind === 'file') {
-      extracted += entry.size;
-      if (extracted > maxBytes) throw extractedTooLarge(maxBytes);
-    }
+    // Each entry costs its header's 512 bytes plus its contents: so many empty
+    // entries are bounded too (inodes), and an uncompressed archive that fits
+    // filesLimit always fits a maxExtractedBytes equal to it.
+    extracted += BLOCK + (kind === 'file' ? entry.size : 0);
+    if (extracted > maxBytes) throw extractedTooLarge(maxBytes);
     return kind;
   }
 
@@ -208,7 +213,6 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
   });
 }
 
-const BLOCK = 512;
 const READ_CHUNK = 64 << 10;
 
 function headerBlocks(data: tar.HeaderData): Buffer[] {
