@@ -191,3 +191,30 @@ describe("the server's API key never reaches commands", () => {
     }
   });
 });
+
+describe('limit options are checked', () => {
+  it('the handler refuses nonsense caps and a pong timeout shorter than the ping interval', async () => {
+    const { createBoxliteHandler } = await import('../lib/http');
+    const { openTestRuntime } = await import('../lib/testing');
+    const t = await openTestRuntime();
+    try {
+      expect(() => createBoxliteHandler(t.runtime, { auth: 'none', maxExecutions: 0 })).toThrow(/maxExecutions/);
+      expect(() => createBoxliteHandler(t.runtime, { auth: 'none', maxBoxes: 2.5 })).toThrow(/maxBoxes must be a positive integer/);
+      expect(() => createBoxliteHandler(t.runtime, { auth: 'none', pingIntervalMs: 1000, pongTimeoutMs: 500 })).toThrow(/pongTimeoutMs/);
+      const ok = createBoxliteHandler(t.runtime, { auth: 'none', maxExecutions: 3, pongTimeoutMs: 45_000 });
+      await ok.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('the CLI refuses an unknown or non-numeric --limit with exit code 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const cli = path.resolve(__dirname, '..', process.env.BOXLITE_DIST ?? 'dist', 'cli.js');
+    for (const bad of ['maxNothing=3', 'maxExecutions=many', 'maxExecutions']) {
+      const r = spawnSync(process.execPath, [cli, 'serve', '--engine', 'test', '--port', '0', '--limit', bad], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--limit/);
+    }
+  });
+});
