@@ -158,6 +158,13 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
       return;
     }
     const kind = check(entry, name);
+    // Parents made implicitly are directories too: a later entry of the same
+    // name but another kind (file `a` after `a/f`) is a conflict, not an overwrite.
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join('/');
+      if (!kinds.has(ancestor)) kinds.set(ancestor, 'dir');
+    }
     const where = path.join(dir, name);
     const mode = (entry.mode ?? 0o644) & 0o777;
     await fsp.mkdir(path.dirname(where), { recursive: true });
