@@ -142,6 +142,27 @@ describe('downloads stream from bounded staging', () => {
 });
 
 describe('caller mistakes are 4xx', () => {
+  it('archives whose entries conflict are refused with 400, nothing written, no staging path shown', async () => {
+    const conflicting = [
+      [{ name: 's', type: '2', linkname: 'target' }, { name: 's/', type: '5' }],
+      [{ name: 's', type: '2', linkname: '/etc' }, { name: 's/passwd', body: 'x' }],
+      [{ name: 'a/f', body: 'x' }, { name: 'a', body: 'y' }],
+      [{ name: 'a/f', body: 'x' }, { name: 'a', type: '2', linkname: '/etc' }],
+      [{ name: 'f', body: 'x' }, { name: 'f', type: '5' }],
+      [{ name: 'h', type: '1', linkname: 'not-in-archive' }],
+    ];
+    for (const entries of conflicting) {
+      const r = await put('/conflicts', files.tarArchive(entries));
+      expect(r.status).toBe(400);
+      expect(r.json.error.code).toBe('invalid_argument');
+      expect(r.text).not.toMatch(/boxlite-files-/);
+    }
+    expect(fs.existsSync(path.join(root, 'conflicts'))).toBe(false);
+    // Same names, same kinds: a later file overwrites, as tar does.
+    expect((await put('/same', files.tarArchive([{ name: 'f', body: 'one' }, { name: 'f', body: 'two' }]))).status).toBe(204);
+    expect(fs.readFileSync(path.join(root, 'same'), 'utf8')).toBe('two');
+  });
+
   it('a FIFO, a 300-byte name, a 900 KB argument: 400 with the envelope, never 500', async () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [path.join(root, 'fifo')]);
