@@ -36,10 +36,11 @@ const put = (p: string, body: Buffer) => srv.request(filesUrl(p), { method: 'PUT
 
 async function settledFds(baseline: number): Promise<{ count: number; deleted: string[] }> {
   // Closing is asynchronous (the route's finally runs after the socket is gone): poll, bounded.
-  return srv.waitFor(() => {
+  const settled = await srv.waitFor(() => {
     const now = srv.openFds(server.pid);
     return now.count <= baseline + FD_SLACK && now.deleted.length === 0 ? now : null;
-  }, { timeoutMs: 10_000 }) ?? srv.openFds(server.pid);
+  }, { timeoutMs: 10_000 });
+  return settled ?? srv.openFds(server.pid);
 }
 
 describe('uploads release everything on every path', () => {
@@ -54,6 +55,9 @@ describe('uploads release everything on every path', () => {
     }
     // The aborts really happened while a staging file was open.
     expect(heldMidEntry).toBe(50);
+    const afterAborts = await settledFds(baseline);
+    expect(afterAborts.deleted).toEqual([]);
+    expect(afterAborts.count).toBeLessThanOrEqual(baseline + FD_SLACK);
 
     // 413 on the wire: more than filesLimit bytes.
     const tooBig = await files.putTolerant(filesUrl('/too-big'), Buffer.concat([files.tarHeader('big.bin', 40 * MIB), Buffer.alloc(40 * MIB)]));
