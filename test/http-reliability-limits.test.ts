@@ -121,6 +121,36 @@ describe('caps answer 429 with Retry-After, and the server keeps serving', () =>
   });
 });
 
+describe('file transfers in progress are capped', () => {
+  it('past maxFileTransfers a transfer answers 429; the slot is back once the first one ends', async () => {
+    const files = load('../bench/stress/support/files-support.js');
+    const http = await import('node:http');
+    const server = await srv.startServer({ limits: { maxFileTransfers: 1 } });
+    try {
+      const box = await srv.createBox(server.origin);
+      // A slow upload holds the only slot: header and a little data, then nothing.
+      const slow = http.request(`${server.origin}/v1/boxes/${box}/files?path=/slow`, {
+        method: 'PUT', agent: false, headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' },
+      });
+      slow.on('error', () => undefined);
+      slow.write(files.tarHeader('slow.bin', 1 << 20));
+      slow.write(Buffer.alloc(4096));
+      const holding = await srv.waitFor(() => srv.openFds(server.pid).links.some((l: string) => l.includes('/in/slow.bin')));
+      expect(holding).toBe(true);
+      const refused = await srv.request(`${server.origin}/v1/boxes/${box}/files?path=/`);
+      expectExhausted(refused, 'maxFileTransfers');
+      slow.destroy();
+      const again = await srv.waitFor(async () => {
+        const r = await srv.request(`${server.origin}/v1/boxes/${box}/files?path=/`);
+        return r.status === 200 ? r : null;
+      });
+      expect(again?.status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('descriptor limits are reached by the caps first', () => {
   it('under ulimit -n 400, 60 never-ending executions answer 201 or 429 (never 500), fds stay under the limit, other requests still work', async () => {
     const server = await srv.startServer({ ulimitFiles: 400 });
