@@ -11,6 +11,7 @@ function measure(server, scenario) {
     try { peakRss = Math.max(peakRss, memoryMiB(server.pid).rss); } catch { /* exited */ }
   }, 50);
   return {
+    fdsBefore,
     finish({ statuses = [], bytesWritten = 0, bytesReceived = 0, extra = {} } = {}) {
       clearInterval(timer);
       const fds = openFds(server.pid);
