@@ -12,13 +12,23 @@
 //      -> the row of that code: this is all the official @boxlite-ai/boxlite SDK
 //      leaves on its errors (plain `Error`, code "GenericFailure"); again, the
 //      Internal prefix goes through the Internal fallbacks;
-//   4. otherwise its `cause` chain (bounded), so a wrapper around one of the
+//   4. a Node.js system error (a string `code` with a `syscall` or numeric
+//      `errno`, as node:fs/net/child_process make them) whose code says the
+//      host ran out of a resource -- EMFILE, ENFILE, EAGAIN, ENOMEM -> 503 with
+//      Retry-After: the request was fine, the server is momentarily full;
+//   5. otherwise its `cause` chain (bounded), so a wrapper around one of the
 //      above keeps its meaning; the outer message is kept;
-//   5. anything else -> 500 internal.
+//   6. anything else -> 500 internal.
 //
-// The Internal fallbacks exist because the engine reports three caller
-// mistakes as Internal (a known upstream bug, libboxlite-abi.md §9). They are
-// deliberately narrow and never touch any other code's row.
+// The Internal fallbacks exist because the engine reports caller mistakes and
+// resource shortages as Internal (a known upstream bug, libboxlite-abi.md §9;
+// OS errors arrive as Rust io::Error text, "... (os error N)"). They are
+// deliberately narrow and never touch any other code's row:
+//   - a missing exec user/group -> 400; a command not found/not executable -> the Execution row;
+//   - "(os error 7)" E2BIG and "(os error 36)" ENAMETOOLONG -> 400: only the
+//     caller's arguments or paths can be too long;
+//   - "(os error 24)" EMFILE, "(os error 23)" ENFILE, "(os error 11)" EAGAIN,
+//     "(os error 12)" ENOMEM -> 503 engine_unavailable with Retry-After.
 //
 // Never throws: every property read on a foreign value is inside try/catch
 // (getters, Proxies and revoked Proxies can throw on any access).
@@ -27,6 +37,7 @@ import { BoxliteError, BoxliteErrorCode } from './errors';
 import {
   type HttpErrorRow,
   EXECUTION_ROW,
+  ENGINE_ROW,
   INTERNAL_ROW,
   INVALID_ARGUMENT_ROW,
   httpReasonPhrase,
@@ -53,6 +64,9 @@ const MAX_CAUSE_DEPTH = 8;
 
 interface ErrorLike {
   readonly boxliteCode?: unknown;
+  readonly code?: unknown;
+  readonly errno?: unknown;
+  readonly syscall?: unknown;
   readonly message?: unknown;
   readonly status?: unknown;
   readonly statusCode?: unknown;
@@ -107,6 +121,8 @@ function rowOf(err: unknown, depth: number): HttpErrorRow | undefined {
     const code = boxliteCodeForPrefix(message);
     if (code !== 0) return code === BoxliteErrorCode.Internal ? internalRow(message) : httpRowForBoxliteCode(code);
   }
+
+  if (isResourceSystemError(e)) return httpRowForStatus(503);
 
   if (depth < MAX_CAUSE_DEPTH) {
     const cause = e.cause;
@@ -211,7 +227,43 @@ const BAD_PERMISSIONS = 'does not have correct permissions';
 function internalRow(message: string): HttpErrorRow {
   if (namesMissingUserOrGroup(message)) return INVALID_ARGUMENT_ROW;
   if (isSpawnFailureOfCommand(message)) return EXECUTION_ROW;
+  const os = osErrorOf(message);
+  if (os === E2BIG || os === ENAMETOOLONG) return INVALID_ARGUMENT_ROW;
+  if (RESOURCE_OS_ERRORS.has(os)) return ENGINE_ROW;
   return INTERNAL_ROW;
+}
+
+// Linux errno values, as Rust's io::Error prints them: "... (os error N)".
+const EAGAIN = 11;
+const E2BIG = 7;
+const ENAMETOOLONG = 36;
+const RESOURCE_OS_ERRORS: ReadonlySet<number> = new Set([EAGAIN, 12 /* ENOMEM */, 23 /* ENFILE */, 24 /* EMFILE */]);
+const RESOURCE_ERRNO_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+const OS_ERROR = '(os error ';
+
+/** N of the last "(os error N)" in a message, or 0. */
+function osErrorOf(message: string): number {
+  // indexOf, not lastIndexOf: V8's forward search is several times faster on
+  // long messages, and the marker appears once, if at all.
+  let at = message.indexOf(OS_ERROR);
+  if (at === -1) return 0;
+  for (let next = message.indexOf(OS_ERROR, at + 1); next !== -1; next = message.indexOf(OS_ERROR, next + 1)) at = next;
+  let n = 0;
+  let i = at + OS_ERROR.length;
+  const start = i;
+  for (; i < message.length && i - start < 4; i++) {
+    const c = message.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  return i > start && message.charCodeAt(i) === 41 /* ')' */ ? n : 0;
+}
+
+/** A Node.js system error saying the host is out of descriptors, processes or memory. */
+function isResourceSystemError(e: ErrorLike): boolean {
+  const code = e.code;
+  if (typeof code !== 'string' || !RESOURCE_ERRNO_CODES.has(code)) return false;
+  return typeof e.syscall === 'string' || typeof e.errno === 'number';
 }
 
 /**

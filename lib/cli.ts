@@ -18,6 +18,14 @@ import { Runtime } from './runtime';
 import type { Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
 
+/** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
+const LIMIT_NAMES = [
+  'jsonLimit', 'filesLimit', 'maxExtractedBytes', 'maxDownloadStagingBytes', 'maxExecutions', 'maxExecutionsPerBox',
+  'maxBoxes', 'maxAttachSockets', 'maxFileTransfers', 'pingIntervalMs', 'pongTimeoutMs', 'execIdleTimeoutMs',
+  'execReapGraceMs', 'maxBufferedOutputBytes',
+] as const;
+type LimitName = typeof LIMIT_NAMES[number];
+
 const USAGE = `Usage: boxlite-native serve [options]
 
 Serves BoxLite's REST API v1 (the API the official BoxLite SDKs and CLI speak).
@@ -41,6 +49,8 @@ Options:
   --allowed-origins L
                      comma-separated web origins allowed to call the API (e.g. http://localhost:3000);
                      default none: requests from web pages on other origins get 403
+  --limit NAME=N     set a numeric handler limit (repeatable), e.g. --limit maxExecutions=100
+                     --limit filesLimit=268435456; names: see the README, "Limits and guarantees"
   -h, --help         this text
 `;
 
@@ -67,12 +77,27 @@ interface ServeArgs {
   auth?: string;
   allowedHosts?: string[] | '*';
   allowedOrigins?: string[];
+  limits: Partial<Record<LimitName, number>>;
 }
 
 /** A repeatable, comma-separated list flag. */
 function listFlag(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+
+function parseLimits(raw: string[] | undefined): Partial<Record<LimitName, number>> {
+  const limits: Partial<Record<LimitName, number>> = {};
+  for (const item of raw ?? []) {
+    const eq = item.indexOf('=');
+    const name = item.slice(0, eq) as LimitName;
+    const value = Number(item.slice(eq + 1));
+    if (eq <= 0 || !LIMIT_NAMES.includes(name)) fail(`--limit wants NAME=N with NAME one of ${LIMIT_NAMES.join(', ')}; got ${JSON.stringify(item)}`);
+    if (!Number.isFinite(value) || value <= 0) fail(`--limit ${name} must be a positive number, got ${JSON.stringify(item.slice(eq + 1))}`);
+    limits[name] = value;
+  }
+  return limits;
 }
 
 function parseServeArgs(argv: string[]): ServeArgs {
@@ -82,7 +107,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
       args: argv,
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
-        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
       },
       strict: true,
@@ -108,7 +133,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
     port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth,
-    allowedHosts, allowedOrigins: listFlag(v['allowed-origins']),
+    allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit),
   };
 }
 
@@ -159,9 +184,21 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
   return { runtime, home: args.home ?? process.env.BOXLITE_HOME ?? '~/.boxlite', cleanup: () => undefined };
 }
 
+/**
+ * The server's secret must not reach the commands it runs: the test engine
+ * spawns commands with this process's environment (as a box's init would
+ * with its own), so BOXLITE_API_KEY is removed from it once read.
+ * `delete process.env.X` unsets the variable in the C environment too, which
+ * is what the engine copies at each exec.
+ */
+function forgetApiKeyFromEnvironment(): void {
+  delete process.env.BOXLITE_API_KEY;
+}
+
 async function serve(argv: string[]): Promise<void> {
   const args = parseServeArgs(argv);
   const auth = chooseAuth(args);
+  forgetApiKeyFromEnvironment();
   let opened;
   try {
     opened = await openRuntime(args);
@@ -177,6 +214,7 @@ async function serve(argv: string[]): Promise<void> {
   let handler;
   try {
     handler = createBoxliteHandler(runtime, {
+      ...args.limits,
       ...auth.options,
       pathPrefix: args.prefix,
       basePath: args.basePath,

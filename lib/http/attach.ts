@@ -3,9 +3,10 @@
 // plain HTTP answers with BoxLite's envelope, as the spec says (404/409/410).
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { AlreadyExistsError } from '../errors';
 import { httpError } from './http-error';
+import type { Limits } from './limits';
 import type { SessionRegistry } from './sessions';
 import { type ErrorContext, renderError } from './respond';
 
@@ -65,15 +66,53 @@ function handshakeProblem(req: IncomingMessage): Error | null {
   return null;
 }
 
+/** What an attached socket is held to: the server-wide socket cap and the liveness deadline. */
+export interface AttachGuard {
+  limits: Limits;
+  /** No Pong (or any other frame) from the client for this long: the socket is dead. */
+  pongTimeoutMs: number;
+}
+
+/**
+ * Terminates `ws` once the client has sent nothing (no Pong, no frame) for
+ * `timeoutMs`. The session pings every pingIntervalMs, so a live client
+ * answers well within the timeout; a dead peer (cable pulled, process frozen,
+ * a client that stopped reading) never does, and terminating it fires 'close',
+ * which frees the execution's single attach slot and the server-wide socket slot.
+ */
+function watchLiveness(ws: WebSocket, timeoutMs: number): void {
+  let lastHeard = performance.now();
+  const heard = () => { lastHeard = performance.now(); };
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    const silent = performance.now() - lastHeard;
+    if (silent >= timeoutMs) {
+      timer = null;
+      ws.terminate();
+      return;
+    }
+    timer = setTimeout(check, timeoutMs - silent);
+    timer.unref();
+  };
+  ws.on('pong', heard);
+  ws.on('message', heard);
+  ws.on('close', () => { if (timer !== null) clearTimeout(timer); timer = null; });
+  timer = setTimeout(check, timeoutMs);
+  timer.unref();
+}
+
 /** Upgrade and hand the socket to the session (claims the single attach slot first). */
 export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry, boxId: string, execId: string,
-  req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ErrorContext): void {
+  req: IncomingMessage, socket: Duplex, head: Buffer, ctx: ErrorContext, guard: AttachGuard): void {
   let session;
+  let releaseSocketSlot;
   try {
     const problem = handshakeProblem(req);
     if (problem !== null) throw problem;
     session = sessions.lookupForAttach(boxId, execId);
+    releaseSocketSlot = guard.limits.acquireAttachSocket();
     if (!session.reserveAttach()) {
+      releaseSocketSlot();
       throw new AlreadyExistsError(`already exists: another client is attached to execution ${execId}; one attach at a time`);
     }
   } catch (err) {
@@ -81,13 +120,19 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
     return;
   }
   const claimed = session;
+  const releaseSlot = releaseSocketSlot;
   (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = ctx.requestId;
   let attached = false;
   wss.handleUpgrade(req, socket, head, (ws) => {
     attached = true;
+    ws.once('close', releaseSlot);
+    watchLiveness(ws, guard.pongTimeoutMs);
     claimed.attach(ws);
   });
   // ws answers a malformed handshake itself (400) without calling back, and
   // completes a good one synchronously: either way the slot is settled here.
-  if (!attached) claimed.releaseAttach();
+  if (!attached) {
+    claimed.releaseAttach();
+    releaseSlot();
+  }
 }

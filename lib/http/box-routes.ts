@@ -44,7 +44,17 @@ export const listBoxes: Route = route(async (ctx) => {
 });
 
 export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, request: CreateBoxRequest) => {
-  const box = await ctx.state.runtime.createBox(request.options);
+  const { limits, runtime } = ctx.state;
+  const mark = limits.boxCountMark();
+  const release = limits.acquireBoxCreation((await runtime.listBoxes()).length, mark); // 429 past maxBoxes
+  let box;
+  try {
+    box = await runtime.createBox(request.options);
+  } catch (err) {
+    release(false);
+    throw err;
+  }
+  release(true);
   if (request.user !== undefined) ctx.state.boxUsers.set(box.id, request.user);
   const json = await boxJson(ctx, box);
   sendJson(ctx.req, ctx.res, 201, ctx.requestId, json, {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Runtime } from '../runtime-types';
 import type { Principal } from './auth';
+import type { Limits } from './limits';
 import type { PrefixPolicy } from './prefix';
 import type { RouteMatch } from './router';
 import type { IdempotencyStore } from './idempotency';
@@ -12,6 +13,10 @@ import type { SessionRegistry } from './sessions';
 export interface ResolvedOptions {
   jsonLimit: number;
   filesLimit: number;
+  /** Largest total of file bytes an upload may extract (whatever its compression). */
+  maxExtractedBytes: number;
+  /** Largest disk use a download may stage before it is refused. */
+  maxDownloadStagingBytes: number;
   exposeInternal: boolean;
   tmpDir: string;
   prefixPolicy: PrefixPolicy;
@@ -22,6 +27,7 @@ export interface ResolvedOptions {
 export interface HandlerState {
   runtime: Runtime;
   sessions: SessionRegistry;
+  limits: Limits;
   options: ResolvedOptions;
   /** Box-level default exec user from create's `user` (the runtime has none). */
   boxUsers: Map<string, string>;

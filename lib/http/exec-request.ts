@@ -25,6 +25,48 @@ const MAX_TTY_DIMENSION = 0xffff;
  */
 export const MAX_TIMEOUT_SECONDS = 2_147_483_647;
 
+/**
+ * Linux's execve limits, which hold inside a box as on any Linux host: one
+ * argument or environment string is at most MAX_ARG_STRLEN (32 pages, 131072
+ * bytes with its NUL), and all of them together at most a quarter of the
+ * stack limit (2 MiB with the usual 8 MiB). Past them the kernel answers
+ * E2BIG and the spawn fails deep in the engine, so they are checked here and
+ * answered as the caller's mistake (400). The total is held to 1 MiB, half the
+ * kernel's, to leave room for the environment the box itself adds.
+ */
+export const MAX_ARG_BYTES = 131_071;
+export const MAX_ARGV_ENV_TOTAL_BYTES = 1 << 20;
+/** Linux NAME_MAX and PATH_MAX (with its NUL): longer names fail with ENAMETOOLONG. */
+export const MAX_NAME_BYTES = 255;
+export const MAX_PATH_BYTES = 4095;
+
+/** Why `p` is too long a path for Linux, or null. */
+export function pathLengthProblem(p: string, what: string): string | null {
+  if (Buffer.byteLength(p) > MAX_PATH_BYTES) return `${what} must be at most ${MAX_PATH_BYTES} bytes`;
+  for (const segment of p.split('/')) {
+    const n = Buffer.byteLength(segment);
+    if (n > MAX_NAME_BYTES) return `${what} has a name of ${n} bytes; a file name is at most ${MAX_NAME_BYTES} bytes`;
+  }
+  return null;
+}
+
+function argvProblem(command: string, args: readonly string[], env: Readonly<Record<string, string>> | undefined): string | null {
+  let total = 0;
+  const one = (value: string, what: string): string | null => {
+    const n = Buffer.byteLength(value);
+    total += n + 1;
+    return n > MAX_ARG_BYTES ? `${what} is ${n} bytes; one argument or environment entry is at most ${MAX_ARG_BYTES} bytes (Linux MAX_ARG_STRLEN)` : null;
+  };
+  const problem = one(command, 'command')
+    ?? args.reduce<string | null>((p, a, i) => p ?? one(a, `args[${i}]`), null)
+    ?? Object.entries(env ?? {}).reduce<string | null>((p, [k, v]) => p ?? one(`${k}=${v}`, `env ${JSON.stringify(k.slice(0, 64))}`), null);
+  if (problem !== null) return problem;
+  if (total > MAX_ARGV_ENV_TOTAL_BYTES) {
+    return `command, args and env total ${total} bytes; at most ${MAX_ARGV_ENV_TOTAL_BYTES} bytes are accepted (Linux ARG_MAX)`;
+  }
+  return null;
+}
+
 export interface ExecRequest {
   command: string;
   args: string[];
@@ -67,6 +109,9 @@ export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
   if (tty !== undefined) options.tty = tty;
   const user = optString(c, b, 'user', where, { nonEmpty: true });
   if (user !== undefined) options.user = user;
+  if (c.error !== null) return c.error;
+  const tooLong = argvProblem(command as string, args, options.env) ?? (workdir === undefined ? null : pathLengthProblem(workdir, 'working_dir'));
+  if (tooLong !== null) c.fail(tooLong);
   if (c.error !== null) return c.error;
   return { command: command as string, args, options };
 }

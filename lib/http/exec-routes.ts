@@ -16,15 +16,26 @@ export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request:
     const boxUser = state.boxUsers.get(box.id);
     if (boxUser !== undefined) options.user = boxUser;
   }
-  // The runtime resolves once the process is spawned, so spawn failures
-  // (unknown user, missing binary...) come back here as this request's error.
-  const execution = await box.exec(request.command, request.args, options);
+  // A slot under maxExecutions/maxExecutionsPerBox (429 past them), held
+  // until the process exited and its output was read: what the engine holds
+  // (threads, pipes) is bounded, so the server answers 429, never EMFILE.
+  const release = state.limits.acquireExecution(box.id);
+  let execution;
+  try {
+    // The runtime resolves once the process is spawned, so spawn failures
+    // (unknown user, missing binary...) come back here as this request's error.
+    execution = await box.exec(request.command, request.args, options);
+  } catch (err) {
+    release();
+    throw err;
+  }
   const session = state.sessions.add(execution, {
     boxId: box.id,
     boxName: box.name,
     tty: options.tty === true,
     timeoutSecs: options.timeoutSecs ?? 0,
   });
+  session.done.then(release, release);
   sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
     Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
   });

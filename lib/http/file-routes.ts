@@ -1,6 +1,19 @@
 // PUT/GET P/boxes/{id}/files?path=: tar in, tar out. The engine copies host
-// paths, so each transfer goes through a private temp directory that is
-// removed afterwards whatever happens.
+// paths (libboxlite's ABI has no streaming copy), so each transfer goes
+// through a private staging directory that is removed afterwards whatever
+// happens: success, client disconnect, 413, a refused archive, an engine
+// error. Every stream is destroyed and every descriptor closed before it is
+// removed, so nothing stays open on a deleted file.
+//
+// Bounds (README "Limits and guarantees"):
+//  - upload: at most `filesLimit` bytes on the wire and `maxExtractedBytes`
+//    of file contents once extracted, whatever the compression (413);
+//  - download: the engine's copy into staging is watched; past
+//    `maxDownloadStagingBytes` of disk the download is refused (413) and the
+//    staged files are truncated as the engine keeps writing them, so a huge or
+//    sparse source cannot fill the disk. Once staged, the archive is streamed
+//    from the staged files: no archive is ever staged whole;
+//  - at most `maxFileTransfers` transfers at once (429).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -8,17 +21,28 @@ import { pipeline } from 'node:stream/promises';
 import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../errors';
 import { checkDeclaredLength } from './body';
 import { type Route, type RouteContext, boxIdOf, queryParam, route } from './context';
-import { payloadTooLarge } from './http-error';
+import { httpError, payloadTooLarge } from './http-error';
 import { sendEmpty } from './respond';
-import { checkGuestPath, extractTar, packDirectory } from './tar-transfer';
+import { hideStagingPath, watchStaging } from './staging';
+import { checkGuestPath, closeArchive, extractTar, packDirectory } from './tar-transfer';
 import { invalid } from './validate';
 
+/**
+ * Runs `fn` in a fresh staging directory, holding a maxFileTransfers slot;
+ * removes the directory whatever happens, and keeps its host path out of any
+ * error the caller will see.
+ */
 async function withTempDir<T>(ctx: RouteContext, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await fsp.mkdtemp(path.join(ctx.state.options.tmpDir, 'boxlite-files-'));
+  const release = ctx.state.limits.acquireFileTransfer();
+  let dir: string | undefined;
   try {
+    dir = await fsp.mkdtemp(path.join(ctx.state.options.tmpDir, 'boxlite-files-'));
     return await fn(dir);
+  } catch (err) {
+    throw dir === undefined ? err : hideStagingPath(err, dir);
   } finally {
-    await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if (dir !== undefined) await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    release();
   }
 }
 
@@ -49,7 +73,45 @@ async function singleFile(dir: string): Promise<string | null> {
   return path.join(dir, entries[0].name);
 }
 
+/** How long a refused upload's body is read and thrown away before answering anyway (ms). */
+const REFUSED_BODY_LINGER_MS = 10_000;
+
+/**
+ * A refused upload whose body is still arriving: read it and throw it away
+ * until it ends (at most REFUSED_BODY_LINGER_MS), then answer. Answering at
+ * once and closing (the client sent `Connection: close`, or we must close to
+ * skip the body) cuts a connection the client is still writing to: its kernel
+ * resets it and the client loses our answer (the 413 or 400 that says why)
+ * unread. Past the linger time the body is paused again, so the answer says
+ * `Connection: close` and the connection ends with it.
+ */
+function drainRefusedBody(req: RouteContext['req']): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('end', done);
+      req.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(() => { req.pause(); done(); }, REFUSED_BODY_LINGER_MS);
+    timer.unref();
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
+}
+
 export const uploadFiles: Route = route(async (ctx) => {
+  try {
+    await upload(ctx);
+  } catch (err) {
+    await drainRefusedBody(ctx.req);
+    throw err;
+  }
+});
+
+async function upload(ctx: RouteContext): Promise<void> {
   const dest = checkGuestPath(queryParam(ctx, 'path'));
   // libboxlite's copy always overwrites; refusing beats pretending.
   if (!checkBoolean(ctx, 'overwrite', true)) throw new UnsupportedError('unsupported: overwrite=false is not supported (copies always overwrite)');
@@ -62,9 +124,22 @@ export const uploadFiles: Route = route(async (ctx) => {
     const staged = path.join(dir, 'in');
     await fsp.mkdir(staged);
     const limiter = byteLimit(limit);
-    ctx.req.on('error', (err) => limiter.destroy(err));
-    limiter.on('error', () => ctx.req.resume());
-    await extractTar(ctx.req.pipe(limiter), staged);
+    const req = ctx.req;
+    // A client that goes away mid-body: 'error' (aborted) on most Node
+    // versions, sometimes only 'close' before the body completed.
+    const onReqError = (err: Error) => limiter.destroy(err);
+    const onReqClose = () => { if (!req.complete) limiter.destroy(new Error('aborted: the client closed the connection mid-upload')); };
+    req.on('error', onReqError);
+    req.on('close', onReqClose);
+    limiter.on('error', () => req.resume());
+    try {
+      await extractTar(req.pipe(limiter), staged, ctx.state.options.maxExtractedBytes);
+    } finally {
+      req.unpipe(limiter);
+      limiter.destroy();
+      req.off('error', onReqError);
+      req.off('close', onReqClose);
+    }
     // `docker cp` semantics, which BoxLite clients follow: an archive of one
     // file is that file, written *as* `dest` (or into it when `dest` is an
     // existing directory or ends in '/'); any other archive is a directory
@@ -73,7 +148,7 @@ export const uploadFiles: Route = route(async (ctx) => {
     await box.copyIn(single ?? staged, dest);
   });
   sendEmpty(ctx.res, 204, ctx.requestId);
-});
+}
 
 export const downloadFiles: Route = route(async (ctx) => {
   const src = checkGuestPath(queryParam(ctx, 'path'));
@@ -84,6 +159,7 @@ export const downloadFiles: Route = route(async (ctx) => {
   await withTempDir(ctx, async (dir) => {
     const out = path.join(dir, 'out');
     await fsp.mkdir(out);
+    const watch = watchStaging(out, ctx.state.options.maxDownloadStagingBytes);
     try {
       await box.copyOut(src, out);
     } catch (err) {
@@ -93,10 +169,30 @@ export const downloadFiles: Route = route(async (ctx) => {
         throw new NotFoundError(`box not found: ${src} does not exist in box ${box.id} (${err.message})`, { cause: err });
       }
       throw err;
+    } finally {
+      await watch.stop();
+    }
+    if (watch.exceeded) {
+      throw httpError(413, `invalid argument: ${src} is larger than this server's download limit of `
+        + `${ctx.state.options.maxDownloadStagingBytes} bytes (maxDownloadStagingBytes)`);
+    }
+    // What is not a regular file, directory or symlink (a FIFO, a socket, a
+    // device) cannot travel as content: the test engine's copy skips it, an
+    // engine that recreates it leaves a node the packer never opens (opening
+    // a FIFO would block). Nothing to send is the caller's mistake.
+    const staged = await fsp.readdir(out, { withFileTypes: true });
+    if (!staged.some((e) => e.isFile() || e.isDirectory() || e.isSymbolicLink())) {
+      throw invalid(`${src} is not a regular file, directory or symlink (a FIFO, socket or device cannot be downloaded)`);
     }
     const archive = await packDirectory(out);
     // From here on the status line is sent: a failure can only cut the stream.
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Request-Id': ctx.requestId });
-    await pipeline(archive, ctx.res);
+    try {
+      await pipeline(archive, ctx.res);
+    } finally {
+      // pipeline destroys both on failure; the packer must also let go of the
+      // file it was reading before the staging directory goes.
+      await closeArchive(archive);
+    }
   });
 });

@@ -28,6 +28,7 @@ import { type PathPrefixOption, makePrefixPolicy } from './prefix';
 import { requestIdFor } from './request-id';
 import { type ErrorContext, sendError } from './respond';
 import { type RouteMatch, type RouteName, actionFor, allowedMethods, matchRoute } from './router';
+import { Limits, defaultMaxExecutions } from './limits';
 import { SessionRegistry } from './sessions';
 
 export interface BoxliteHandlerOptions {
@@ -48,6 +49,22 @@ export interface BoxliteHandlerOptions {
   jsonLimit?: number;
   /** Largest file upload in bytes (default 1 GiB). */
   filesLimit?: number;
+  /** Largest total size of the files an upload extracts, whatever the compression (default: filesLimit). */
+  maxExtractedBytes?: number;
+  /** Largest disk use a download may stage before it is refused with 413 (default: filesLimit). */
+  maxDownloadStagingBytes?: number;
+  /** Running executions started through this handler, in total (default 512, lower when RLIMIT_NOFILE is low). */
+  maxExecutions?: number;
+  /** Running executions per box (default 64). */
+  maxExecutionsPerBox?: number;
+  /** Boxes in the runtime; a create past it answers 429 (default 256). */
+  maxBoxes?: number;
+  /** Attached WebSockets, in total (default 256). */
+  maxAttachSockets?: number;
+  /** File uploads and downloads in progress, in total (default 16). */
+  maxFileTransfers?: number;
+  /** Close an attached WebSocket that has not answered a Ping for this long (default 2 x pingIntervalMs; at least pingIntervalMs). */
+  pongTimeoutMs?: number;
   /** Reap an exec nobody attached to or polled for this long (default 5 min). */
   execIdleTimeoutMs?: number;
   /** Between the reaper's SIGHUP and SIGKILL (default 10 s). */
@@ -134,6 +151,12 @@ function positive(value: number | undefined, name: string, dflt: number): number
   return value;
 }
 
+function positiveInteger(value: number | undefined, name: string, dflt: number): number {
+  const n = positive(value, name, dflt);
+  if (!Number.isInteger(n)) throw new TypeError(`createBoxliteHandler: ${name} must be a positive integer, got ${String(value)}`);
+  return n;
+}
+
 function defaultOnError(err: unknown, requestId: string): void {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   process.stderr.write(`[boxlite-native] request ${requestId}: ${message}\n`);
@@ -172,19 +195,34 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   const authorize = options.authorize;
   const basePath = normalizeBasePath(options.basePath);
   const onError = options.onError ?? defaultOnError;
+  const filesLimit = positive(options.filesLimit, 'filesLimit', 1024 * MIB);
   const resolved: ResolvedOptions = {
     jsonLimit: positive(options.jsonLimit, 'jsonLimit', MIB),
-    filesLimit: positive(options.filesLimit, 'filesLimit', 1024 * MIB),
+    filesLimit,
+    maxExtractedBytes: positive(options.maxExtractedBytes, 'maxExtractedBytes', filesLimit),
+    maxDownloadStagingBytes: positive(options.maxDownloadStagingBytes, 'maxDownloadStagingBytes', filesLimit),
     exposeInternal: options.exposeInternal !== false,
     tmpDir: options.tmpDir ?? tmpdir(),
     prefixPolicy: makePrefixPolicy(options.pathPrefix),
     onError,
   };
   const backgroundError = (err: unknown) => onError(err, 'background');
+  const pingIntervalMs = positive(options.pingIntervalMs, 'pingIntervalMs', 15_000);
+  const pongTimeoutMs = positive(options.pongTimeoutMs, 'pongTimeoutMs', 2 * pingIntervalMs);
+  if (pongTimeoutMs < pingIntervalMs) {
+    throw new TypeError(`createBoxliteHandler: pongTimeoutMs (${pongTimeoutMs}) must be at least pingIntervalMs (${pingIntervalMs})`);
+  }
+  const limits = new Limits({
+    maxExecutions: positiveInteger(options.maxExecutions, 'maxExecutions', defaultMaxExecutions()),
+    maxExecutionsPerBox: positiveInteger(options.maxExecutionsPerBox, 'maxExecutionsPerBox', 64),
+    maxBoxes: positiveInteger(options.maxBoxes, 'maxBoxes', 256),
+    maxAttachSockets: positiveInteger(options.maxAttachSockets, 'maxAttachSockets', 256),
+    maxFileTransfers: positiveInteger(options.maxFileTransfers, 'maxFileTransfers', 16),
+  });
   const sessions = new SessionRegistry({
     idleTimeoutMs: positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000),
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
-    pingIntervalMs: positive(options.pingIntervalMs, 'pingIntervalMs', 15_000),
+    pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
   }, backgroundError);
   const guard = makeRequestGuard({
@@ -199,7 +237,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     maxBytes: positive(options.maxIdempotencyBytes, 'maxIdempotencyBytes', 32 * MIB),
   });
   const state: HandlerState = {
-    runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
+    runtime, sessions, limits, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
     pageTokens: new PageTokens(), idempotency,
   };
   const wss = createWebSocketServer();
@@ -349,7 +387,8 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       // The route is box-scoped: the box must still exist (a box removed
       // behind this handler's back answers 404 here, as the spec says).
       await runtime.getBox(match.boxId as string);
-      upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx);
+      upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx,
+        { limits, pongTimeoutMs });
     }).catch((err) => rejectUpgrade(socket, err, ctx));
     return true;
   };

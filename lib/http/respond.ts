@@ -67,8 +67,12 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   const { status, headers, body } = renderError(err, ctx);
   // A body we never read (e.g. 413) would otherwise be parsed as the next
   // request on this keep-alive connection. A request without a body (most
-  // 401/404/405 answers go out before its end is even parsed) keeps it.
-  if (!req.complete && hasBody(req)) headers.Connection = 'close';
+  // 401/404/405 answers go out before its end is even parsed) keeps it, and
+  // so does one whose body is being read and thrown away (flowing): closing
+  // while the client still sends makes its kernel reset the connection and
+  // drop our answer unread (the files routes drain a refused upload so the
+  // client sees its 413).
+  if (!req.complete && hasBody(req) && req.readableFlowing !== true) headers.Connection = 'close';
   res.writeHead(status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -1,24 +1,37 @@
 // Tar archives <-> a host directory, for the files routes (the engine copies
 // host paths in and out of a box; the wire carries tar).
 //
-// Why the `tar` package (node-tar, npm's own) rather than the system binary:
-// it streams in-process with no dependency on which tar the host has (GNU and
-// BSD differ in flags and in how they treat hostile archives), and it already
-// refuses the classic attacks: `..` paths, extraction through a symlink,
-// hardlinks out of the target. We add two rules on top:
-//  - entries that would be silently rewritten (absolute or `..` paths) or
-//    skipped (devices, fifos) are refused: the upload fails with 400 instead
-//    of landing something other than what was sent;
-//  - absolute symlink targets are restored verbatim after extraction. node-tar
-//    makes them relative, which is right for the host but wrong for the box
-//    (`/usr/bin/python -> /usr/bin/python3` must stay absolute inside it).
-//    They are re-created only once every entry is written, so nothing is ever
-//    written through them.
-import { promises as fsp } from 'node:fs';
+// Reading: the `tar` package (node-tar, npm's own) parses the archive (plain
+// or compressed, detected from its first bytes) and nothing else. Writing the
+// entries is ours, because every path must end cleanly: node-tar's extractor
+// leaves the file it is writing open forever when its input stops mid-entry
+// (a client that disconnects), which leaked one descriptor and one
+// deleted-but-open staging file per aborted upload. Here:
+//  - one entry is written at a time, through one FileHandle that is closed in
+//    a `finally`; an abort (client gone, 413, refused entry) interrupts the
+//    entry being written, and extractTar settles only after that handle is
+//    closed, so the caller can remove the staging directory right after;
+//  - the bytes the archive's files hold (plus 512 per entry, so empty entries
+//    count too) are counted from their headers before anything is written,
+//    against `maxBytes`, whatever the compression ratio (a few MB of gzip
+//    cannot expand into GBs); past it the upload fails with 413;
+//  - refused rather than rewritten: absolute or `..` paths, devices, fifos,
+//    hardlinks out of the archive, and entries that conflict with an earlier
+//    one (a symlink `s` then a directory `s/` or a file `s/f`: written through,
+//    it would land outside what was sent). So no entry is ever written through
+//    a symlink, and symlinks (targets kept verbatim: `/usr/bin/python ->
+//    /usr/bin/python3` must stay absolute in the box) are created last;
+//  - errors never carry the host staging path (the caller sees entry names).
+import { constants as fsc, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import * as tar from 'tar';
+import { pathLengthProblem } from './exec-request';
+import { httpError } from './http-error';
 import { invalid } from './validate';
+
+/** The tar block: every header takes one. */
+const BLOCK = 512;
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -26,63 +39,262 @@ function hasDotDot(p: string): boolean {
   return p.split('/').includes('..');
 }
 
-/** Extract the tar stream `source` into the empty directory `dir`; rejects with a 400 for a refused archive. */
-export function extractTar(source: Readable, dir: string): Promise<void> {
-  const refusals: string[] = [];
-  const absoluteSymlinks: Array<{ entryPath: string; target: string }> = [];
-  const unpack = tar.x({
-    cwd: dir,
+type Kind = 'file' | 'dir' | 'symlink';
+
+/** An archive path as a relative path: no `./`, no empty or trailing segments. */
+function normalizeEntryPath(p: string): string {
+  return p.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
+}
+
+/** 413 for an archive whose files hold more than `maxBytes`. */
+export function extractedTooLarge(maxBytes: number): Error {
+  return httpError(413, `invalid argument: the archive's files exceed the limit of ${maxBytes} bytes once extracted (maxExtractedBytes)`);
+}
+
+/**
+ * Extract the tar stream `source` into the empty directory `dir`. Rejects with
+ * a 400 for a refused archive, a 413 past `maxBytes` of file contents, or the
+ * source's own error, and only once no descriptor under `dir` is open.
+ */
+export function extractTar(source: Readable, dir: string, maxBytes: number): Promise<void> {
+  const kinds = new Map<string, Kind>();
+  const symlinks: Array<{ name: string; target: string }> = [];
+  let extracted = 0;
+  let failure: unknown = null;
+  /** Interrupts the entry being written (rejects its wait for data). */
+  let interrupt: ((err: unknown) => void) | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  let settle: () => void = () => undefined;
+  const parser = new tar.Parser({
     strict: false,
-    // The archive's owners mean nothing on this host; the box decides.
-    preserveOwner: false,
-    filter: (entryPath, entry) => {
-      const e = entry as tar.ReadEntry;
-      const refuse = (why: string) => { refusals.push(`${JSON.stringify(entryPath)}: ${why}`); return false; };
-      if (!ALLOWED_TYPES.has(e.type)) return refuse(`unsupported entry type ${e.type}`);
-      if (entryPath.startsWith('/')) return refuse('absolute path');
-      if (hasDotDot(entryPath)) return refuse("path contains '..'");
-      const link = e.linkpath ?? '';
-      if (e.type === 'Link' && (link.startsWith('/') || hasDotDot(link))) return refuse('hardlink target outside the archive');
-      if (e.type === 'SymbolicLink' && link.startsWith('/')) absoluteSymlinks.push({ entryPath, target: link });
-      return true;
-    },
-    onwarn: (code, message) => {
-      // Informational notes are about rewrites we already refused or undo.
-      if (code !== 'TAR_ENTRY_INFO') refusals.push(`${code}: ${message}`);
+    onwarn: (code: string, message: string) => {
+      if (code !== 'TAR_ENTRY_INFO') fail(invalid(`request body is not a valid tar archive: ${code}: ${message}`));
     },
   });
+
+  const refuse = (name: string, why: string) => invalid(`tar archive refused: ${JSON.stringify(name)}: ${why}`);
+
+  function fail(err: unknown): void {
+    if (failure !== null) return;
+    failure = err;
+    source.unpipe(parser as unknown as NodeJS.WritableStream);
+    source.resume(); // drain what the client still sends; the answer closes the connection
+    interrupt?.(err);
+    // Settle once the entry in progress has let go of its file (the queue
+    // holds it); entries queued after it see `failure` and only drain.
+    void queue.then(() => settle());
+  }
+
+  function check(entry: tar.ReadEntry, name: string): Kind | 'link' {
+    if (!ALLOWED_TYPES.has(entry.type)) throw refuse(entry.path, `unsupported entry type ${entry.type}`);
+    if (entry.path.startsWith('/')) throw refuse(entry.path, 'absolute path');
+    if (hasDotDot(entry.path)) throw refuse(entry.path, "path contains '..'");
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join('/');
+      const kind = kinds.get(ancestor);
+      if (kind !== undefined && kind !== 'dir') throw refuse(entry.path, `conflicts with the earlier ${kind} ${JSON.stringify(ancestor)}`);
+    }
+    const kind: Kind | 'link' = entry.type === 'Directory' ? 'dir' : entry.type === 'SymbolicLink' ? 'symlink'
+      : entry.type === 'Link' ? 'link' : 'file';
+    const before = kinds.get(name);
+    const sameKind = before === (kind === 'link' ? 'file' : kind);
+    if (before !== undefined && (!sameKind || kind === 'symlink')) {
+      throw refuse(entry.path, `conflicts with the earlier ${before} of the same name`);
+    }
+    if (kind === 'link') {
+      const target = normalizeEntryPath(entry.linkpath ?? '');
+      if ((entry.linkpath ?? '').startsWith('/') || hasDotDot(entry.linkpath ?? '') || kinds.get(target) !== 'file') {
+        throw refuse(entry.path, 'a hardlink must point to a regular file earlier in the archive');
+      }
+    }
+    // Each entry costs its header's 512 bytes plus its contents: so many empty
+    // entries are bounded too (inodes), and an uncompressed archive that fits
+    // filesLimit always fits a maxExtractedBytes equal to it.
+    extracted += BLOCK + (kind === 'file' ? entry.size : 0);
+    if (extracted > maxBytes) throw extractedTooLarge(maxBytes);
+    return kind;
+  }
+
+  async function writeFile(entry: tar.ReadEntry, where: string, mode: number): Promise<void> {
+    await fsp.rm(where, { force: true });
+    // O_EXCL|O_NOFOLLOW: never through a link, never into something already there.
+    const fh = await fsp.open(where, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        interrupt = reject;
+        let writing = false;
+        let ended = false;
+        entry.on('data', (chunk: Buffer) => {
+          entry.pause();
+          writing = true;
+          fh.write(chunk).then(() => {
+            writing = false;
+            if (ended) resolve();
+            else entry.resume();
+          }, reject);
+        });
+        entry.on('end', () => {
+          ended = true;
+          if (!writing) resolve();
+        });
+        entry.on('error', reject);
+        entry.resume();
+      });
+    } finally {
+      interrupt = null;
+      await fh.close();
+    }
+  }
+
+  async function handle(entry: tar.ReadEntry): Promise<void> {
+    if (failure !== null) {
+      entry.resume();
+      return;
+    }
+    const name = normalizeEntryPath(entry.path);
+    if (name === '') { // the archive's root ("./"): the staging dir itself
+      entry.resume();
+      return;
+    }
+    const kind = check(entry, name);
+    // Parents made implicitly are directories too: a later entry of the same
+    // name but another kind (file `a` after `a/f`) is a conflict, not an overwrite.
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join('/');
+      if (!kinds.has(ancestor)) kinds.set(ancestor, 'dir');
+    }
+    const where = path.join(dir, name);
+    const mode = (entry.mode ?? 0o644) & 0o777;
+    await fsp.mkdir(path.dirname(where), { recursive: true });
+    if (kind === 'dir') {
+      kinds.set(name, 'dir');
+      await fsp.mkdir(where, { recursive: true, mode: mode | 0o700 });
+      entry.resume();
+    } else if (kind === 'symlink') {
+      kinds.set(name, 'symlink');
+      symlinks.push({ name, target: entry.linkpath ?? '' });
+      entry.resume();
+    } else if (kind === 'link') {
+      kinds.set(name, 'file');
+      await fsp.rm(where, { force: true });
+      await fsp.link(path.join(dir, normalizeEntryPath(entry.linkpath ?? '')), where);
+      entry.resume();
+    } else {
+      kinds.set(name, 'file');
+      await writeFile(entry, where, mode);
+    }
+  }
+
   return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      source.unpipe(unpack);
-      source.resume();
-      reject(err);
+    let ended = false;
+    settle = () => {
+      if (failure !== null) reject(failure);
+      else resolve();
     };
-    unpack.on('error', (err: Error) => fail(invalid(`request body is not a valid tar archive: ${err.message}`)));
-    source.on('error', fail);
-    unpack.on('close', () => {
-      if (settled) return;
-      if (refusals.length > 0) return fail(invalid(`tar archive refused: ${refusals.slice(0, 5).join('; ')}`));
-      restoreSymlinks(dir, absoluteSymlinks).then(() => { settled = true; resolve(); }, fail);
+    parser.on('entry', (entry: tar.ReadEntry) => {
+      entry.pause();
+      queue = queue.then(() => handle(entry)).catch((err) => {
+        fail(err);
+        entry.resume();
+      });
     });
-    source.pipe(unpack);
+    parser.on('error', (err: Error) => fail(invalid(`request body is not a valid tar archive: ${err.message}`)));
+    source.on('error', fail);
+    parser.on('end', () => {
+      if (ended) return;
+      ended = true;
+      void queue.then(async () => {
+        if (failure === null) {
+          try {
+            for (const { name, target } of symlinks) await fsp.symlink(target, path.join(dir, name));
+          } catch (err) {
+            fail(invalid(`tar archive refused: cannot create symlink: ${(err as NodeJS.ErrnoException).code ?? 'error'}`));
+          }
+        }
+        settle();
+      });
+    });
+    source.pipe(parser as unknown as NodeJS.WritableStream);
   });
 }
 
-async function restoreSymlinks(dir: string, links: Array<{ entryPath: string; target: string }>): Promise<void> {
-  for (const { entryPath, target } of links) {
-    const where = path.join(dir, entryPath.replace(/\/+$/, ''));
-    await fsp.rm(where, { force: true });
-    await fsp.symlink(target, where);
+const READ_CHUNK = 64 << 10;
+
+function headerBlocks(data: tar.HeaderData): Buffer[] {
+  const header = new tar.Header(data);
+  const blocks: Buffer[] = [];
+  // Names past ustar's 100+155 bytes, or sizes past 8 GiB, need a PAX record first.
+  if (header.encode()) blocks.push(new tar.Pax({ path: data.path, linkpath: data.linkpath, size: data.size, mtime: data.mtime }).encode());
+  blocks.push(header.block as Buffer);
+  return blocks;
+}
+
+/** Up to `size` bytes of the open file, then zeros to `size` and to the block boundary. */
+async function* fileBody(fh: fsp.FileHandle, size: number): AsyncGenerator<Buffer> {
+  let pos = 0;
+  while (pos < size) {
+    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) break; // shrank while we read: zeros keep the header's promise
+    pos += bytesRead;
+    yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+  }
+  const pad = (size - pos) + ((BLOCK - (size % BLOCK)) % BLOCK);
+  for (let left = pad; left > 0; left -= READ_CHUNK) yield Buffer.alloc(Math.min(READ_CHUNK, left));
+}
+
+async function* entriesOf(dir: string, rel: string): AsyncGenerator<Buffer> {
+  const names = (await fsp.readdir(path.join(dir, rel))).sort();
+  for (const name of names) {
+    const relPath = rel === '' ? name : `${rel}/${name}`;
+    const abs = path.join(dir, relPath);
+    const st = await fsp.lstat(abs);
+    const mode = st.mode & 0o7777;
+    const mtime = st.mtime;
+    if (st.isDirectory()) {
+      yield* headerBlocks({ path: `${relPath}/`, type: 'Directory', mode, mtime, size: 0 });
+      yield* entriesOf(dir, relPath);
+    } else if (st.isSymbolicLink()) {
+      yield* headerBlocks({ path: relPath, type: 'SymbolicLink', linkpath: await fsp.readlink(abs), mode, mtime, size: 0 });
+    } else if (st.isFile()) {
+      const fh = await fsp.open(abs, 'r');
+      try {
+        const size = (await fh.stat()).size;
+        yield* headerBlocks({ path: relPath, type: 'File', mode, mtime, size });
+        yield* fileBody(fh, size);
+      } finally {
+        // Runs on success, on error and when the consumer stops early (the
+        // stream is destroyed and the generator returned): no fd outlives it.
+        await fh.close();
+      }
+    } // anything else cannot be carried by tar: skipped, as the engine's copy does
   }
 }
 
-/** A tar stream of the entries directly inside `dir` (symlinks kept as links). */
-export async function packDirectory(dir: string): Promise<Readable> {
-  const entries = await fsp.readdir(dir);
-  return tar.c({ cwd: dir, portable: true, follow: false }, entries) as unknown as Readable;
+async function* archiveOf(dir: string): AsyncGenerator<Buffer> {
+  yield* entriesOf(dir, '');
+  yield Buffer.alloc(2 * BLOCK);
+}
+
+/**
+ * A tar stream of the entries inside `dir` (symlinks kept as links, owners
+ * dropped), read from disk as the consumer pulls: at most one file is open
+ * and one 64 KiB chunk in memory at a time, and destroying the stream closes
+ * that file (await closeArchive() before removing `dir`).
+ */
+export function packDirectory(dir: string): Readable {
+  return Readable.from(archiveOf(dir), { objectMode: false, highWaterMark: READ_CHUNK });
+}
+
+/** Resolves once `archive` is closed (its open file, if any, released). */
+export function closeArchive(archive: Readable): Promise<void> {
+  if (archive.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    archive.once('close', () => resolve());
+    archive.destroy();
+  });
 }
 
 /** A guest path from `?path=`: absolute, no NUL, no `..` segment. */
@@ -91,6 +303,7 @@ export function checkGuestPath(raw: string | undefined): string {
   if (raw.includes('\0')) throw invalid('path must not contain NUL characters');
   if (!raw.startsWith('/')) throw invalid(`path must be absolute, got ${JSON.stringify(raw)}`);
   if (hasDotDot(raw)) throw invalid(`path must not contain '..' segments, got ${JSON.stringify(raw)}`);
-  if (raw.length > 4096) throw invalid('path must be at most 4096 characters');
+  const tooLong = pathLengthProblem(raw, 'path');
+  if (tooLong !== null) throw invalid(tooLong);
   return raw;
 }
