@@ -12,9 +12,11 @@
 //      -> the row of that code: this is all the official @boxlite-ai/boxlite SDK
 //      leaves on its errors (plain `Error`, code "GenericFailure"); again, the
 //      Internal prefix goes through the Internal fallbacks;
-//   4. otherwise its `cause` chain (bounded), so a wrapper around one of the
+//   4. a cancellation: name TimeoutError -> 504 timeout, AbortError -> 409
+//      invalid_state (DOMException from AbortSignal, or Node's AbortError);
+//   5. otherwise its `cause` chain (bounded), so a wrapper around one of the
 //      above keeps its meaning; the outer message is kept;
-//   5. anything else -> 500 internal.
+//   6. anything else -> 500 internal.
 //
 // The Internal fallbacks exist because the engine reports three caller
 // mistakes as Internal (a known upstream bug, libboxlite-abi.md §9). They are
@@ -107,6 +109,18 @@ function rowOf(err: unknown, depth: number): HttpErrorRow | undefined {
     const code = boxliteCodeForPrefix(message);
     if (code !== 0) return code === BoxliteErrorCode.Internal ? internalRow(message) : httpRowForBoxliteCode(code);
   }
+
+  // Cancellation (AbortSignal): never a 500, nothing failed on the server.
+  //   TimeoutError (AbortSignal.timeout) -> 504 timeout: a deadline the server
+  //     set ran out while it waited on the engine; BoxLite's own row for that
+  //     (408 would blame the client for sending its request too slowly).
+  //   AbortError (controller.abort(), a client that went away, Node's own
+  //     AbortError) -> 409 invalid_state: the operation was cancelled on
+  //     purpose before it finished, so the state asked for was not reached; a
+  //     4xx BoxLite clients know, not retryable (499 is nginx's, unknown to them).
+  const name = (e as { readonly name?: unknown }).name;
+  if (name === 'TimeoutError') return httpRowForStatus(504);
+  if (name === 'AbortError') return httpRowForStatus(409);
 
   if (depth < MAX_CAUSE_DEPTH) {
     const cause = e.cause;
