@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm "prepack" (npm pack / npm publish, and npm's packing of a git
-// dependency): compiles lib/ into dist/, then builds this platform's prebuilt
-// binaries into prebuilds/<platform>-<arch>/ (scripts/prebuild.js) so the
-// tarball installs without a compiler.
+// dependency): builds this platform's prebuilt binaries into
+// prebuilds/<platform>-<arch>/ (scripts/prebuild.js) so the tarball installs
+// without a compiler. dist/ is compiled by "prepare", which npm runs right
+// after prepack on every pack and publish.
 //
 // Prebuilds are built at pack time, never committed: binaries in git go stale
 // silently, and a release collects every platform's directory (built on that
@@ -24,7 +25,6 @@ function node(script) {
   return spawnSync(process.execPath, [path.join(__dirname, script)], { cwd: root, stdio: 'inherit' }).status;
 }
 
-if (node('build-ts.js') !== 0) process.exit(1);
 if (node('prebuild.js') !== 0) {
   if (release) {
     console.error('prepack: the prebuild failed (BOXLITE_RELEASE=1): not packing a release without it');
