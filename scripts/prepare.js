@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm "prepare": compiles lib/ into dist/ (scripts/build-ts.js). npm runs it
+// npm "prepare": compiles lib/ into dist/ (scripts/build-ts.js) and, when the
+// addon is built in this tree, refreshes this platform's prebuild. npm runs it
 //   - after `npm install` / `npm ci` in a clone,
 //   - when installing from git (`npm install git+https://...`, `git+file://...`):
 //     npm clones, installs the clone's dependencies (dev ones included), runs
@@ -49,4 +50,13 @@ if (!resolvable('typescript/bin/tsc')) {
   node('install.js');
 } else {
   node('build-ts.js');
+  // When the addon was just built from source here (a clone, or npm's
+  // checkout of a git dependency), turn it into this platform's prebuild too:
+  // npm packs a git dependency without running prepack, and with the prebuild
+  // in that tarball the final install compiles nothing a second time.
+  // Incremental (cmake-js finds nothing to do); failure only costs that.
+  if (fs.existsSync(path.join(root, 'build', 'Release', 'boxlite-native.node'))) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'prebuild.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) console.error('boxlite-native: prepare: could not refresh prebuilds/ (continuing; installs from this tree build from source)');
+  }
 }
