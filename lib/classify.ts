@@ -16,9 +16,11 @@
 //      `errno`, as node:fs/net/child_process make them) whose code says the
 //      host ran out of a resource -- EMFILE, ENFILE, EAGAIN, ENOMEM -> 503 with
 //      Retry-After: the request was fine, the server is momentarily full;
-//   5. otherwise its `cause` chain (bounded), so a wrapper around one of the
+//   5. a cancellation: name TimeoutError -> 504 timeout, AbortError -> 409
+//      invalid_state (DOMException from AbortSignal, or Node's AbortError);
+//   6. otherwise its `cause` chain (bounded), so a wrapper around one of the
 //      above keeps its meaning; the outer message is kept;
-//   6. anything else -> 500 internal.
+//   7. anything else -> 500 internal.
 //
 // The Internal fallbacks exist because the engine reports caller mistakes and
 // resource shortages as Internal (a known upstream bug, libboxlite-abi.md §9;
@@ -123,6 +125,17 @@ function rowOf(err: unknown, depth: number): HttpErrorRow | undefined {
   }
 
   if (isResourceSystemError(e)) return httpRowForStatus(503);
+  // Cancellation (AbortSignal): never a 500, nothing failed on the server.
+  //   TimeoutError (AbortSignal.timeout) -> 504 timeout: a deadline the server
+  //     set ran out while it waited on the engine; BoxLite's own row for that
+  //     (408 would blame the client for sending its request too slowly).
+  //   AbortError (controller.abort(), a client that went away, Node's own
+  //     AbortError) -> 409 invalid_state: the operation was cancelled on
+  //     purpose before it finished, so the state asked for was not reached; a
+  //     4xx BoxLite clients know, not retryable (499 is nginx's, unknown to them).
+  const name = (e as { readonly name?: unknown }).name;
+  if (name === 'TimeoutError') return httpRowForStatus(504);
+  if (name === 'AbortError') return httpRowForStatus(409);
 
   if (depth < MAX_CAUSE_DEPTH) {
     const cause = e.cause;

@@ -8,12 +8,17 @@
 //   --auth token=SECRET    Bearer SECRET required (prefer BOXLITE_API_KEY: argv is visible in ps)
 //   (no --auth)            BOXLITE_API_KEY set -> Bearer that key required;
 //                          unset -> no authentication, allowed on loopback only, with a warning.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
+import { httpError } from './http/http-error';
+import { rejectUpgrade } from './http/attach';
+import { normalizeBasePath } from './http/paths';
 import { Runtime } from './runtime';
 import type { Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
@@ -27,6 +32,7 @@ const LIMIT_NAMES = [
 type LimitName = typeof LIMIT_NAMES[number];
 
 const USAGE = `Usage: boxlite-native serve [options]
+       boxlite-native --version
 
 Serves BoxLite's REST API v1 (the API the official BoxLite SDKs and CLI speak).
 
@@ -35,14 +41,17 @@ Options:
   --host H           address to bind (default 127.0.0.1)
   --engine E         auto: libboxlite, found the usual way (default);
                      test: the bundled test engine (host processes, NOTHING isolated)
+  --library PATH     libboxlite to load (default: $BOXLITE_LIBRARY, then the usual search);
+                     not with --engine test
   --home DIR         BoxLite home directory (default: $BOXLITE_HOME or ~/.boxlite;
                      with --engine test a fresh temporary directory)
   --prefix P         the {prefix} slot of /v1/{prefix}/...: a fixed prefix (e.g. us-east/team-42),
                      '*' for any prefix or none (the default, so a client's pathPrefix just works),
                      or 'none' for no prefix at all
-  --base-path B      mount path in front of /v1 (e.g. /api)
+  --base-path B      mount path in front of /v1 (e.g. /api; a trailing '/' is ignored)
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
-                     else none on loopback only)
+                     else none on loopback only). token=SECRET is visible to every
+                     local user in ps: prefer BOXLITE_API_KEY
   --allowed-hosts L  comma-separated Host names answered besides loopback/localhost on this port
                      (name, name:port, .domain for subdomains, IP literal; '*' = no Host check).
                      Without authentication only loopback/localhost are answered by default.
@@ -52,7 +61,16 @@ Options:
   --limit NAME=N     set a numeric handler limit (repeatable), e.g. --limit maxExecutions=100
                      --limit filesLimit=268435456; names: see the README, "Limits and guarantees"
   -h, --help         this text
+  -v, --version      the package version
+
+Run under npm (npm run serve), the server stops when npm does, even if npm is
+killed without forwarding the signal.
 `;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`boxlite-native: ${message}\n`);
@@ -72,6 +90,7 @@ interface ServeArgs {
   host: string;
   engine: 'auto' | 'test';
   home?: string;
+  library?: string;
   prefix?: string;
   basePath?: string;
   auth?: string;
@@ -107,6 +126,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
       args: argv,
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
+        library: { type: 'string' }, version: { type: 'boolean', short: 'v' },
         prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
       },
@@ -121,6 +141,10 @@ function parseServeArgs(argv: string[]): ServeArgs {
     process.stdout.write(USAGE);
     process.exit(0);
   }
+  if (v.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    process.exit(0);
+  }
   const port = v.port === undefined ? 8100 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
   const engine = v.engine ?? 'auto';
@@ -129,10 +153,20 @@ function parseServeArgs(argv: string[]): ServeArgs {
   // client inserts it verbatim) reaches the same boxes as one without. Safe
   // because the prefix is pure routing here; tenants bind it in authorize.
   const prefix = v.prefix === undefined ? '*' : v.prefix === 'none' || v.prefix === '' ? undefined : v.prefix;
+  if (v.library !== undefined && v.library === '') fail('--library needs a path');
+  if (v.library !== undefined && engine === 'test') fail('--library and --engine test exclude each other (the test engine is bundled)');
+  // '/api/' and '/api' are the same mount; '/' is none. The handler would
+  // accept '/api/' too, but the banner must print the URL that works.
+  let basePath: string | undefined;
+  try {
+    basePath = v['base-path'] === undefined ? undefined : normalizeBasePath(v['base-path']) || undefined;
+  } catch (err) {
+    fail(`--base-path: ${(err as Error).message}`);
+  }
   const hosts = listFlag(v['allowed-hosts']);
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
-    port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth,
+    port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
     allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit),
   };
 }
@@ -146,6 +180,8 @@ function chooseAuth(args: ServeArgs): { options: Pick<BoxliteHandlerOptions, 'au
   }
   if (args.auth !== undefined) {
     if (!args.auth.startsWith('token=') || args.auth.length === 'token='.length) fail('--auth must be none or token=SECRET');
+    warn('--auth token=... puts the secret on the command line, where every local user can read it (ps, '
+      + '/proc/<pid>/cmdline) and your shell history keeps it. Prefer BOXLITE_API_KEY=... in the environment.');
     return { options: { authenticate: bearerTokenAuth(args.auth.slice('token='.length)) }, label: 'bearer token (--auth)' };
   }
   if (envKey !== undefined && envKey !== '') {
@@ -180,7 +216,10 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
     const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath() });
     return { runtime, home, cleanup: () => { if (created) rmSync(home, { recursive: true, force: true }); } };
   }
-  const runtime = await Runtime.open(args.home === undefined ? {} : { homeDir: args.home });
+  const runtime = await Runtime.open({
+    ...(args.home === undefined ? {} : { homeDir: args.home }),
+    ...(args.library === undefined ? {} : { libraryPath: args.library }),
+  });
   return { runtime, home: args.home ?? process.env.BOXLITE_HOME ?? '~/.boxlite', cleanup: () => undefined };
 }
 
@@ -203,7 +242,10 @@ async function serve(argv: string[]): Promise<void> {
   try {
     opened = await openRuntime(args);
   } catch (err) {
-    const hint = args.engine === 'auto' ? '\nTo try the API without libboxlite, use --engine test (no isolation).' : '';
+    const hint = args.engine === 'auto'
+      ? '\nPoint the CLI at libboxlite with --library PATH (or BOXLITE_LIBRARY=PATH).'
+        + '\nTo try the API without libboxlite, use --engine test (no isolation).'
+      : '';
     fail(`cannot open the BoxLite runtime: ${(err as Error).message}${hint}`, 1);
   }
   const { runtime, home, cleanup } = opened;
@@ -261,6 +303,8 @@ async function serve(argv: string[]): Promise<void> {
   }
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+  process.once('SIGHUP', () => void shutdown(0));
+  watchParent(() => void shutdown(0));
 
   server.listen(args.port, args.host, () => {
     const addr = server.address();
@@ -273,8 +317,33 @@ async function serve(argv: string[]): Promise<void> {
   });
 }
 
+/**
+ * Under npm (`npm run serve`), stop when npm goes away. npm forwards SIGINT
+ * and SIGTERM to its child, but a `kill -9` of npm (or of a shell between npm
+ * and node) forwards nothing: the server would be re-parented and keep
+ * serving. Polls the parent pid (cheap, unref'd): a change means the parent
+ * died. Not done outside npm, so a deliberately backgrounded server
+ * (`nohup boxlite-native serve &`) keeps running.
+ */
+function watchParent(onOrphaned: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      process.stderr.write(`boxlite-native: the parent process (${parent}, npm) exited; stopping\n`);
+      onOrphaned();
+    }
+  }, 500);
+  timer.unref();
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
   if (command === 'serve') return serve(rest);
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);

@@ -3,6 +3,7 @@
 // Nothing here runs at `require('boxlite-native')`: the addon (and, later,
 // libboxlite) load on first use, so the error classes, the classifier and the
 // HTTP layer work on machines where neither can load.
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -102,6 +103,16 @@ export function packageRoot(): string {
   return path.resolve(__dirname, '..');
 }
 
+/** The platform directories under prebuilds/, for an error message ("none" when there are none). */
+function shippedPrebuilds(root: string): string {
+  try {
+    const dirs = readdirSync(path.join(root, 'prebuilds'));
+    return dirs.length > 0 ? dirs.join(', ') : 'none';
+  } catch {
+    return 'none';
+  }
+}
+
 let addon: NativeAddon | undefined;
 
 /**
@@ -118,10 +129,14 @@ export function loadAddon(): NativeAddon {
     loaded = nodeGypBuild(root) as NativeAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    // scripts/install.js leaves this log when the install-time build failed.
+    const installLog = path.join(root, 'build', 'boxlite-native-install.log');
+    const logHint = existsSync(installLog) ? ` The install-time build failed; its log: ${installLog}.` : '';
     throw new EngineError(
-      `the boxlite-native addon could not be loaded from ${root}: ${reason}. `
-        + 'Rebuild it with `npm rebuild boxlite-native` (needs cmake >= 3.15 and a C++17 compiler), '
-        + 'or install a release that ships a prebuild for this platform.',
+      `the boxlite-native addon could not be loaded from ${root}: ${reason}.${logHint} `
+        + `No prebuilt addon for ${process.platform}-${process.arch} loads here (this copy has prebuilds for: `
+        + `${shippedPrebuilds(root)}). Fix: install cmake (>= 3.15) and a C++17 compiler, then run `
+        + '`npm rebuild boxlite-native`.',
       { cause: err },
     );
   }

@@ -548,8 +548,9 @@ export class Runtime implements RuntimeApi {
 
   /**
    * Stops non-detached boxes (local runtimes), kills running executions
-   * (their wait() resolves with -129), frees every handle. Idempotent.
-   * Pending calls reject with StoppedError.
+   * (their wait() resolves, never rejects: -9 once killed, -129 if torn down
+   * before the exit was reported), frees every handle. Idempotent. Calls made
+   * after close() reject with StoppedError (README "Lifecycle").
    */
   close(): Promise<void> {
     this.#closing ??= this.#native.close();

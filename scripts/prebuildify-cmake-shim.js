@@ -4,10 +4,12 @@
 //   prebuildify --node-gyp "node scripts/prebuildify-cmake-shim.js"
 //
 // prebuildify runs `<node-gyp> rebuild --target=<node version> --devdir=<dir>
-// --arch=<arch> --release|--debug` in the package root, then takes the first
-// build/Release/*.node (and copies every *.so / *.dylib found there, so the
-// test engine ships too). This runs `cmake-js rebuild` instead, which writes
-// build/Release/boxlite-native.node.
+// --arch=<arch> --release|--debug` in the package root, then moves the first
+// build/Release/*.node into prebuilds/ (and copies, stripped, every *.so /
+// *.dylib found there, so the test engine ships too). This runs
+// `cmake-js compile` instead, which writes build/Release/boxlite-native.node:
+// incremental, so `npm pack` right after `npm install` recompiles nothing
+// (CMake relinks the .node that prebuildify moved away, nothing more).
 //
 // --target and --devdir are dropped on purpose: the addon is built against
 // N-API (package.json "binary.napi_versions"), so cmake-js takes its headers
@@ -26,7 +28,7 @@ if (command !== 'rebuild' && command !== 'build') {
   process.exit(2);
 }
 
-const cmakeArgs = [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), command === 'rebuild' ? 'rebuild' : 'compile'];
+const cmakeArgs = [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'compile'];
 for (const arg of argv) {
   if (arg.startsWith('--arch=')) cmakeArgs.push('--arch', arg.slice('--arch='.length));
   else if (arg === '--debug') cmakeArgs.push('--debug');

@@ -44,9 +44,24 @@ export interface BearerTokenAuthOptions {
 /**
  * An `authenticate` hook accepting `Authorization: Bearer <token>` for any of
  * `tokens`. Timing-safe; the tokens are kept only as SHA-256 digests.
+ *
+ * `undefined` is accepted by the type on purpose, so
+ * `bearerTokenAuth(process.env.BOXLITE_API_KEY)` compiles under `strict`; it
+ * throws a TypeError that names the problem (no token configured) instead of
+ * ever serving without authentication.
  */
-export function bearerTokenAuth(tokens: string | readonly string[], options: BearerTokenAuthOptions = {}): Authenticate {
-  const list = typeof tokens === 'string' ? [tokens] : [...tokens];
+export function bearerTokenAuth(
+  tokens: string | readonly string[] | undefined,
+  options: BearerTokenAuthOptions = {},
+): Authenticate {
+  if (tokens === undefined || tokens === null) {
+    throw new TypeError('bearerTokenAuth: no token given (undefined); if it comes from an environment variable such '
+      + 'as BOXLITE_API_KEY, that variable is not set. Set it, or pass auth: \'none\' to serve without authentication.');
+  }
+  if (typeof tokens !== 'string' && !Array.isArray(tokens)) {
+    throw new TypeError(`bearerTokenAuth: tokens must be a string or an array of strings, got ${typeof tokens}`);
+  }
+  const list: string[] = typeof tokens === 'string' ? [tokens] : [...tokens];
   if (list.length === 0 || list.some((t) => typeof t !== 'string' || t.length === 0)) {
     throw new TypeError('bearerTokenAuth: give at least one non-empty token');
   }

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// `npm run release:check`: proves the package a user would get works, before
+// a release and in CI (.ci/run). Steps:
+//   1. `npm pack` with BOXLITE_RELEASE=1: prepack compiles dist/ and builds this
+//      platform's prebuilds (scripts/prebuild.js); a missing prebuild fails;
+//   2. the tarball's file list: what must ship (prebuilds, LICENSE, examples,
+//      lib/ for the source maps) and what must not (dev scripts, tests,
+//      engine_check.cc); every dist/*.js.map names sources that ship;
+//   3. installs it into a scratch project whose PATH holds only node, npm and
+//      sh (no cc, c++, cmake, make): the install must succeed, compile nothing
+//      and print no warning; then scripts/release/smoke.js (classifier, REST
+//      handler on 127.0.0.1, test engine exec through boxlite-native/testing)
+//      and the CLI's --version;
+//   4. the same tarball with prebuilds/ removed: the install must still succeed
+//      with a warning, the pure-JS parts work and Runtime.open() explains the fix.
+// Everything lives in one temp directory, removed at the end (kept with --keep).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const keep = process.argv.includes('--keep');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'boxlite-native-release-'));
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const platformDir = `${process.platform}-${process.arch}`;
+let failures = 0;
+
+function step(title) {
+  console.log(`\nrelease:check: ${title}`);
+}
+function check(ok, what) {
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+  return ok;
+}
+function run(cmd, args, opts = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  return { status: r.error ? -1 : r.status, out: `${r.stdout || ''}${r.stderr || ''}${r.error ? r.error.message : ''}`, ms: Date.now() - started };
+}
+function indent(text) {
+  return text.trim().split('\n').map((l) => `      ${l}`).join('\n');
+}
+
+/** npm pack --json's answer; lifecycle scripts print to the same stdout before it. */
+function packJson(out) {
+  const start = out.startsWith('[\n') ? 0 : out.lastIndexOf('\n[\n') + 1;
+  return JSON.parse(out.slice(start))[0];
+}
+
+/** npm's own entry script: the one running us (npm run), else the `npm` on PATH. */
+function npmCliPath() {
+  if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)) return process.env.npm_execpath;
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'npm');
+    if (fs.existsSync(candidate)) return fs.realpathSync(candidate);
+  }
+  throw new Error('npm not found on PATH');
+}
+
+/** A bin directory with node, npm and sh only: nothing that compiles. */
+function barePath() {
+  const bin = path.join(work, 'bin');
+  fs.mkdirSync(bin);
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  fs.symlinkSync(npmCliPath(), path.join(bin, 'npm'));
+  // npm runs lifecycle scripts with sh; sh compiles nothing.
+  fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  return bin;
+}
+
+function consumerProject(name) {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }, null, 2));
+  return dir;
+}
+
+function envWithPath(bin) {
+  const env = { ...process.env, PATH: bin };
+  // Run as a user would: none of this repo's npm context leaks in.
+  for (const k of Object.keys(env)) if (k.startsWith('npm_') || k === 'INIT_CWD') delete env[k];
+  env.npm_config_cache = process.env.npm_config_cache || path.join(os.homedir(), '.npm');
+  return env;
+}
+
+try {
+  step('npm pack (prepack builds dist/ and the prebuilds)');
+  const packed = run('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: root, env: { ...process.env, BOXLITE_RELEASE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (!check(packed.status === 0, `npm pack (${(packed.ms / 1000).toFixed(0)} s)`)) throw new Error(packed.out);
+  const info = packJson(packed.out);
+  const tarball = path.join(work, info.filename);
+  const files = new Set(info.files.map((f) => f.path));
+  console.log(`  tarball ${info.filename}: ${files.size} files, ${(info.size / 1024).toFixed(0)} KiB`);
+
+  step('tarball contents');
+  const engine = process.platform === 'darwin' ? 'libboxlite-test-engine.dylib' : 'libboxlite-test-engine.so';
+  const must = [
+    'LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/testing.js',
+    'dist/testing.d.ts', 'dist/cli.js', 'lib/index.ts', 'examples/exec-stream.js', 'examples/express-service.js',
+    'scripts/install.js', 'CMakeLists.txt', 'binding.cc', 'test/engine/README.md', `prebuilds/${platformDir}/${engine}`,
+  ];
+  for (const f of must) check(files.has(f), `ships ${f}`);
+  check([...files].some((f) => f.startsWith(`prebuilds/${platformDir}/boxlite-native.`) && f.endsWith('.node')),
+    `ships prebuilds/${platformDir}/boxlite-native*.node`);
+  const forbidden = [...files].filter((f) => (f.startsWith('scripts/') && f !== 'scripts/install.js')
+    || f.startsWith('test/engine/check/') || (f.startsWith('test/') && !f.startsWith('test/engine/'))
+    || f.startsWith('bench/') || f.startsWith('.ci/') || f.startsWith('build/') || f.startsWith('node_modules/'));
+  check(forbidden.length === 0, `no development files${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`);
+  const unresolved = [];
+  for (const f of files) {
+    if (!f.endsWith('.js.map')) continue;
+    const map = JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
+    for (const s of map.sources) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(f), map.sourceRoot || '', s));
+      if (!files.has(target)) unresolved.push(`${f} -> ${target}`);
+    }
+  }
+  check(unresolved.length === 0, `every dist/*.js.map source ships${unresolved.length ? `: ${unresolved.slice(0, 5).join(', ')}` : ''}`);
+
+  const bin = barePath();
+  const env = envWithPath(bin);
+  for (const tool of ['cc', 'gcc', 'c++', 'g++', 'clang', 'cmake', 'make']) {
+    check(run(tool, ['--version'], { env }).status === -1, `${tool} is not on the scratch PATH`);
+  }
+
+  step(`install the tarball without a compiler (PATH=${bin})`);
+  const app = consumerProject('app');
+  const installed = run('npm', ['install', tarball, '--no-audit', '--no-fund'], { cwd: app, env });
+  console.log(indent(installed.out));
+  check(installed.status === 0, `npm install succeeded (${(installed.ms / 1000).toFixed(1)} s, dependencies included)`);
+  // npm >= 11 ends every install of a package with install scripts with its
+  // "install-scripts not yet covered by allowScripts" review notice: npm's
+  // policy prompt, not a problem of this package (with scripts denied, the
+  // prebuild still loads: see the --ignore-scripts install below).
+  const ownOutput = installed.out.split('\n').filter((l) => !/^npm warn install-scripts\b/.test(l)).join('\n');
+  check(!/warn|error|fail/i.test(ownOutput), 'npm install printed no warning or error (besides npm\'s allowScripts notice)');
+  const installedDir = path.join(app, 'node_modules', 'boxlite-native');
+  check(!fs.existsSync(path.join(installedDir, 'build')), 'nothing was compiled (no build/ directory)');
+  // Copied into the project: run from here, `require('boxlite-native')` would
+  // resolve to this repository itself (a package may require its own name).
+  fs.copyFileSync(path.join(__dirname, 'release', 'smoke.js'), path.join(app, 'smoke.js'));
+  const smoke = run('node', ['smoke.js', 'full'], { cwd: app, env });
+  console.log(indent(smoke.out));
+  check(smoke.status === 0, 'smoke test: classifier, REST handler, test engine exec');
+  const version = run(path.join(app, 'node_modules', '.bin', 'boxlite-native'), ['--version'], { cwd: app, env });
+  check(version.status === 0 && version.out.trim() === pkg.version, `boxlite-native --version prints ${pkg.version} (got ${JSON.stringify(version.out.trim())})`);
+
+  step('install with scripts denied (--ignore-scripts, or npm allowScripts without approval)');
+  const app3 = consumerProject('app-ignore-scripts');
+  const installed3 = run('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app3, env });
+  check(installed3.status === 0, `npm install --ignore-scripts succeeded (${(installed3.ms / 1000).toFixed(1)} s)`);
+  fs.copyFileSync(path.join(__dirname, 'release', 'smoke.js'), path.join(app3, 'smoke.js'));
+  const smoke3 = run('node', ['smoke.js', 'full'], { cwd: app3, env });
+  if (smoke3.status !== 0) console.log(indent(smoke3.out));
+  check(smoke3.status === 0, 'smoke test passes without the install script (the prebuild loads on its own)');
+
+  step('the same tarball without prebuilds/, no compiler: install succeeds with a warning');
+  const unpacked = path.join(work, 'unpacked');
+  fs.mkdirSync(unpacked);
+  check(run('tar', ['-xzf', tarball, '-C', unpacked]).status === 0, 'unpack');
+  fs.rmSync(path.join(unpacked, 'package', 'prebuilds'), { recursive: true, force: true });
+  const repacked = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', path.join(work, 'unpacked')], { cwd: path.join(unpacked, 'package') });
+  check(repacked.status === 0, 'repack without prebuilds');
+  const bareTarball = path.join(unpacked, packJson(repacked.out).filename);
+  const app2 = consumerProject('app-no-prebuild');
+  // --foreground-scripts: npm otherwise hides the output of a script that
+  // succeeds (install.js also writes the warning to the terminal, when there is one).
+  const installed2 = run('npm', ['install', bareTarball, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: app2, env });
+  console.log(indent(installed2.out.split('\n').slice(-12).join('\n')));
+  check(installed2.status === 0, `npm install succeeded (${(installed2.ms / 1000).toFixed(1)} s)`);
+  check(/WARNING: no prebuilt addon/.test(installed2.out) && /npm rebuild boxlite-native/.test(installed2.out), 'it warned, naming the fix');
+  fs.copyFileSync(path.join(__dirname, 'release', 'smoke.js'), path.join(app2, 'smoke.js'));
+  const smoke2 = run('node', ['smoke.js', 'no-addon'], { cwd: app2, env });
+  console.log(indent(smoke2.out));
+  check(smoke2.status === 0, 'pure-JS parts work; Runtime.open() explains the fix');
+} catch (err) {
+  check(false, `release check aborted: ${err && err.message ? err.message.slice(0, 4000) : err}`);
+} finally {
+  if (keep) console.log(`\nrelease:check: kept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
+console.log(`\nrelease:check: ${failures === 0 ? 'PASSED' : `FAILED (${failures} check(s))`}`);
+process.exit(failures === 0 ? 0 : 1);
