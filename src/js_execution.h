@@ -26,6 +26,8 @@ class NativeExecution : public Napi::ObjectWrap<NativeExecution> {
   Napi::Value Signal(const Napi::CallbackInfo& info);
   Napi::Value Resize(const Napi::CallbackInfo& info);
   Napi::Value Exited(const Napi::CallbackInfo& info);
+  Napi::Value WantOutput(const Napi::CallbackInfo& info);
+  Napi::Value DiscardOutput(const Napi::CallbackInfo& info);
 
   std::shared_ptr<RuntimeCore> core_;
   std::shared_ptr<ExecCore> exec_;
