@@ -1,5 +1,7 @@
 #include "exec_core.h"
 
+#include <chrono>
+
 #include "c_callback.h"
 #include "library.h"
 #include "runtime_core.h"
@@ -13,6 +15,14 @@ namespace {
 constexpr size_t kSpillReadBytes = 1u << 20;
 // A JS-side buffer that grew beyond this during a burst is released, not kept.
 constexpr size_t kKeepCapacityBytes = 4u << 20;
+// An active reader (asked within this long) whose window is full makes the
+// drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
+// thread is only busy, and spilling a stream that is being read at full speed
+// would cost more than the wait. A paused or absent reader is never waited
+// for: its output spills at once.
+constexpr auto kReaderActiveFor = std::chrono::milliseconds(20);
+constexpr auto kMaxWaitForReader = std::chrono::milliseconds(50);
+constexpr auto kWaitRecheck = std::chrono::milliseconds(5);
 
 class FlushEvent : public Event {
  public:
@@ -87,6 +97,18 @@ void ExecCore::Append(int stream, const uint8_t* bytes, size_t len) {
   }
   OutputSpool& spool = spool_[stream];
   size_t inMemory = spool_[0].memoryBytes() + spool_[1].memoryBytes();
+  if (spool.spilledBytes() == 0 && inMemory + len > limits_.memoryBytes && len <= limits_.memoryBytes) {
+    auto now = std::chrono::steady_clock::now();
+    const auto deadline = now + kMaxWaitForReader;
+    while (now < deadline && !core_->closing() && !discarded_[stream] &&
+           (wanted_[stream] || now - lastTake_[stream] < kReaderActiveFor)) {
+      bufCv_.wait_for(lock, kWaitRecheck);
+      inMemory = spool_[0].memoryBytes() + spool_[1].memoryBytes();
+      if (inMemory + len <= limits_.memoryBytes) break;
+      now = std::chrono::steady_clock::now();
+    }
+    if (discarded_[stream]) return;
+  }
   uint64_t spilled = spool_[0].spilledBytes() + spool_[1].spilledBytes();
   if (spool.spilledBytes() == 0 && inMemory + len <= limits_.memoryBytes && core_->ReserveOutputMemory(len)) {
     spool.AppendToMemory(data, len);
@@ -169,6 +191,7 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
     if (spool.empty() || !(wanted_[s] || flushMemory)) continue;
     if (!wanted_[s] && spool.memoryBytes() == 0) continue;
     wanted_[s] = false;  // one block per request; _read asks again
+    lastTake_[s] = std::chrono::steady_clock::now();
     core_->ReleaseOutputMemory(spool.TakeOldest(js_[s], kSpillReadBytes, &spillError));
     if (!js_[s].empty()) result.data[s] = &js_[s];
     if (!spillError.empty()) {
@@ -199,6 +222,8 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
                        " bytes of output past the limit were discarded";
     }
   }
+  lock.unlock();
+  bufCv_.notify_all();  // room in the window for a waiting drain thread
   return result;
 }
 

@@ -2,8 +2,11 @@
 // stdout/stderr/exit hand-off from the drain thread to the JS thread.
 //
 // Output policy (README "Limits and guarantees"):
-//   - The drain thread never waits for JS: libboxlite's queue must keep
-//     moving (ABI §2). Each chunk is appended to the stream's OutputSpool:
+//   - The drain thread never waits for a reader that does not read:
+//     libboxlite's queue must keep moving (ABI §2). (For a stream being read
+//     right now it waits at most 50 ms per chunk for room in the window, so a
+//     fast reader is fed from memory; see kMaxWaitForReader.) Each chunk is
+//     appended to the stream's OutputSpool:
 //     memory while the execution's window (limits.memoryBytes) and the
 //     runtime's shared budget allow, else the spill file (limits.spillBytes).
 //   - JS pulls: a stream's bytes are handed over only after its Readable
@@ -20,6 +23,8 @@
 #ifndef BOXLITE_NATIVE_EXEC_CORE_H
 #define BOXLITE_NATIVE_EXEC_CORE_H
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -108,7 +113,9 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   bl_execution* handle_ = nullptr;
 
   std::mutex bufMu_;
+  std::condition_variable bufCv_;
   OutputSpool spool_[2];
+  std::chrono::steady_clock::time_point lastTake_[2];
   std::string js_[2];  // JS side: what the last TakeOutput handed over
   bool wanted_[2] = {false, false};
   bool discarded_[2] = {false, false};
