@@ -19,7 +19,7 @@ import { type BoxliteHandlerOptions, attachBoxliteUpgrade, bearerTokenAuth, crea
 import { httpError } from './http/http-error';
 import { rejectUpgrade } from './http/attach';
 import { Runtime } from './runtime';
-import type { Runtime as RuntimeType } from './runtime-types';
+import type { ExecutionLimits, Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
 
 const USAGE = `Usage: boxlite-native serve [options]
@@ -39,6 +39,13 @@ Options:
   --base-path B      mount path in front of /v1 (e.g. /api)
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
                      else none on loopback only)
+  --max-buffered-output SIZE   unread output kept in memory per execution (default 8M)
+  --max-spilled-output SIZE    unread output spilled to disk per execution past that;
+                               beyond, the execution is killed (default 1G; 0 = no spill)
+  --max-runtime-buffered-output SIZE  unread output in memory, all executions (default 64M)
+  --spill-dir DIR              where spill files go (default: the temp dir)
+  --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
+                               (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
   -h, --help         this text
 `;
 
@@ -63,6 +70,31 @@ interface ServeArgs {
   prefix?: string;
   basePath?: string;
   auth?: string;
+  limits: ExecutionLimits;
+}
+
+/** "64M" -> bytes (K/M/G are powers of 1024); fails with the flag's name. */
+function parseSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)([kKmMgG]?)$/.exec(value.trim());
+  const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(bytes)) fail(`--${flag} must be a size in bytes (e.g. 1048576, 64M, 1G), got ${value}`);
+  return bytes;
+}
+
+function parseLimits(v: Record<string, string | boolean | undefined>): ExecutionLimits {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const limits: ExecutionLimits = {
+    maxBufferedOutputBytes: parseSize('max-buffered-output', str('max-buffered-output')),
+    maxSpilledOutputBytes: parseSize('max-spilled-output', str('max-spilled-output')),
+    maxRuntimeBufferedOutputBytes: parseSize('max-runtime-buffered-output', str('max-runtime-buffered-output')),
+    maxStdinBytes: parseSize('max-stdin', str('max-stdin')),
+    spillDir: str('spill-dir'),
+  };
+  for (const key of Object.keys(limits) as (keyof ExecutionLimits)[]) {
+    if (limits[key] === undefined) delete limits[key];
+  }
+  return limits;
 }
 
 function parseServeArgs(argv: string[]): ServeArgs {
@@ -73,6 +105,8 @@ function parseServeArgs(argv: string[]): ServeArgs {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
         prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
+        'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -93,7 +127,10 @@ function parseServeArgs(argv: string[]): ServeArgs {
   // client inserts it verbatim) reaches the same boxes as one without. Safe
   // because the prefix is pure routing here; tenants bind it in authorize.
   const prefix = v.prefix === undefined ? '*' : v.prefix === 'none' || v.prefix === '' ? undefined : v.prefix;
-  return { port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth };
+  return {
+    port, host: v.host ?? '127.0.0.1', engine, home: v.home, prefix, basePath: v['base-path'], auth: v.auth,
+    limits: parseLimits(v),
+  };
 }
 
 /** The handler's auth options, decided from --auth, BOXLITE_API_KEY and the bind address. */
@@ -123,10 +160,10 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
       + 'For tests and local development only.');
     const created = args.home === undefined;
     const home = args.home ?? mkdtempSync(path.join(tmpdir(), 'boxlite-native-serve-'));
-    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath() });
+    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath(), limits: args.limits });
     return { runtime, home, cleanup: () => { if (created) rmSync(home, { recursive: true, force: true }); } };
   }
-  const runtime = await Runtime.open(args.home === undefined ? {} : { homeDir: args.home });
+  const runtime = await Runtime.open(args.home === undefined ? { limits: args.limits } : { homeDir: args.home, limits: args.limits });
   return { runtime, home: args.home ?? process.env.BOXLITE_HOME ?? '~/.boxlite', cleanup: () => undefined };
 }
 
