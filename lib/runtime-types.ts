@@ -159,6 +159,11 @@ export interface Execution {
    * natural exit. May be called any number of times.
    */
   wait(): Promise<number>;
+  /**
+   * Resolves with the exit code as soon as the process exited, even while
+   * output it printed is still unread (wait() also waits for the output).
+   */
+  exited(): Promise<number>;
   /** Why this package ended the execution (output limit), else null. */
   readonly endReason: string | null;
   /** The exit code once known, else null. */

@@ -230,6 +230,9 @@ export class Execution implements ExecutionApi {
   #native: NativeExecution | null = null;
   #exitCode: number | null = null;
   #endReason: string | null = null;
+  /** Settles when the process exited and all its output was pushed. */
+  readonly #done: Promise<number>;
+  /** Resolves when the process exited (output may still be unread). */
   readonly #exited: Promise<number>;
   #onAbort: (() => void) | null = null;
   #signal: AbortSignal | undefined;
@@ -271,15 +274,19 @@ export class Execution implements ExecutionApi {
     // the error still reaches write() callbacks and the user's own 'error'
     // listeners, but an unlistened 'error' is not fatal here.
     this.stdin.on('error', () => {});
-    let resolveExit!: (code: number) => void;
-    let rejectExit!: (err: Error) => void;
-    this.#exited = new Promise<number>((resolve, reject) => {
-      resolveExit = resolve;
-      rejectExit = reject;
+    let resolveDone!: (code: number) => void;
+    let rejectDone!: (err: Error) => void;
+    this.#done = new Promise<number>((resolve, reject) => {
+      resolveDone = resolve;
+      rejectDone = reject;
     });
     // Nobody may ever call wait(): an output-limit rejection must not become
     // an unhandled rejection. Callers of wait() still receive it.
-    this.#exited.catch(() => {});
+    this.#done.catch(() => {});
+    let resolveExited!: (code: number) => void;
+    this.#exited = new Promise<number>((resolve) => {
+      resolveExited = resolve;
+    });
     this.#signal = signal;
 
     // push() runs the user's 'data' handlers synchronously; if one throws, the
@@ -293,9 +300,9 @@ export class Execution implements ExecutionApi {
           if (stderr) pushAll(this.stderr, stderr);
         } finally {
           try {
-            if (complete) this.#endStreams();
+            if (exitCode !== undefined) this.#onExit(exitCode, reason, resolveExited, rejectDone);
           } finally {
-            if (exitCode !== undefined) this.#finish(exitCode, reason, resolveExit, rejectExit);
+            if (complete) this.#onComplete(resolveDone);
           }
         }
       }
@@ -331,23 +338,26 @@ export class Execution implements ExecutionApi {
     });
   }
 
-  #endStreams(): void {
+  #onExit(exitCode: number, reason: string | undefined, resolveExited: (code: number) => void,
+    rejectDone: (err: Error) => void): void {
+    this.#exitCode = exitCode;
+    this.#endReason = reason ?? null;
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#onAbort = null;
+    resolveExited(exitCode);
+    // Killed for its output limit: wait() says so now, not after a reader
+    // that may never come has drained what was kept.
+    if (reason !== undefined && reason.startsWith('resource exhausted')) rejectDone(new OutputLimitError(reason, exitCode));
+  }
+
+  #onComplete(resolveDone: (code: number) => void): void {
     this.#complete = true;
     try {
       this.stdout.push(null);
     } finally {
       this.stderr.push(null);
+      resolveDone(this.#exitCode ?? -1);
     }
-  }
-
-  #finish(exitCode: number, reason: string | undefined, resolveExit: (code: number) => void,
-    rejectExit: (err: Error) => void): void {
-    this.#exitCode = exitCode;
-    this.#endReason = reason ?? null;
-    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
-    this.#onAbort = null;
-    if (reason !== undefined && reason.startsWith('resource exhausted')) rejectExit(new OutputLimitError(reason, exitCode));
-    else resolveExit(exitCode);
   }
 
   /** The exit code once known, else null. */
@@ -367,6 +377,14 @@ export class Execution implements ExecutionApi {
    * ResourceExhaustedError) when killed for exceeding the output limit.
    */
   wait(): Promise<number> {
+    return this.#done;
+  }
+
+  /**
+   * The exit code as soon as the process exited, even while output it
+   * printed is still unread (wait() also waits for that output).
+   */
+  exited(): Promise<number> {
     return this.#exited;
   }
 

@@ -210,7 +210,9 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
     for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
   }
   const bool drained = spool_[0].empty() && spool_[1].empty();
-  if (exited_ && !exitDelivered && (drained || overflowed_)) {
+  // The exit code goes to JS as soon as it is known (after what memory held):
+  // the process is gone even if its spilled output is still unread.
+  if (exited_ && !exitDelivered) {
     result.exited = true;
     result.exitCode = exitCode_;
   }

@@ -15,11 +15,11 @@
 //   - Past both caps the execution is killed from the drain thread, the
 //     bytes that did not fit are counted, and the exit carries a reason.
 //     Nothing is dropped silently; a reader that keeps up never overflows.
-//   - Ordering: the exit goes to JS after the last byte (libboxlite's Exit
-//     is the barrier). At exit, what is still in memory is handed over
-//     without waiting for a request (it is already counted against the
-//     window); spilled bytes still wait for the reader. After an overflow
-//     the exit is reported at once, and the retained bytes stay readable.
+//   - Ordering: libboxlite's Exit is the barrier. At exit, what is still in
+//     memory is handed over without waiting for a request (it is already
+//     counted against the window), then the exit code (the process is gone);
+//     spilled bytes still wait for the reader, and `complete` follows the
+//     last of them. The JS facade resolves wait() at `complete`.
 #ifndef BOXLITE_NATIVE_EXEC_CORE_H
 #define BOXLITE_NATIVE_EXEC_CORE_H
 
@@ -78,7 +78,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // buffers (null when nothing for that stream); valid until the next take.
   struct Output {
     const std::string* data[2] = {nullptr, nullptr};
-    bool exited = false;    // the exit code is handed over now (once)
+    bool exited = false;    // the exit code is handed over now (once; output may follow)
     int exitCode = 0;
     std::string reason;     // why the execution was ended (overflow), or empty
     bool complete = false;  // no output will follow (once)

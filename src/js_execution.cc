@@ -56,6 +56,16 @@ Napi::Object NativeExecution::NewInstance(Napi::Env env, std::shared_ptr<Runtime
 
 NativeExecution::NativeExecution(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeExecution>(info) {}
 
+NativeExecution::~NativeExecution() {
+  if (!exec_ || !core_ || exec_->completeDelivered) return;
+  // Only reachable after the exit (the listener reference is weak from
+  // then on): drop the unread output, its spill file, and the listener.
+  exec_->Discard(ExecCore::kStdout);
+  exec_->Discard(ExecCore::kStderr);
+  exec_->completeDelivered = true;
+  core_->DropListener(exec_.get());
+}
+
 ExecCore& NativeExecution::Exec(Napi::Env env) {
   if (!exec_) ThrowError(env, BL_INVALID_STATE, "invalid state: this execution object was not created by boxlite-native");
   return *exec_;

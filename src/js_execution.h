@@ -17,6 +17,8 @@ class NativeExecution : public Napi::ObjectWrap<NativeExecution> {
   static Napi::Object NewInstance(Napi::Env env, std::shared_ptr<RuntimeCore> core, std::shared_ptr<ExecCore> exec);
 
   explicit NativeExecution(const Napi::CallbackInfo& info);
+  // Garbage-collected: nobody can read what is still held for it.
+  ~NativeExecution() override;
 
  private:
   ExecCore& Exec(Napi::Env env);

@@ -102,8 +102,9 @@ size_t OutputSpool::TakeOldest(std::string& out, size_t maxSpillRead, std::strin
   }
   head_ = (head_ + len) % capacity_;
   spilled_ -= len;
-  // Caught up: start again at offset 0 so the next burst is contiguous.
-  if (spilled_ == 0) head_ = 0;
+  // Caught up: close the file, so an execution that is read again holds no
+  // descriptor and no disk; the next burst makes a fresh one.
+  if (spilled_ == 0) Clear();
   return 0;
 }
 

@@ -435,9 +435,18 @@ void RuntimeCore::ReleaseOutputMemory(size_t bytes) {
 
 void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
   if (exec.completeDelivered) return;
+  auto it = listeners_.find(&exec);
+  if (it != listeners_.end() && it->second.fn.Value().IsEmpty()) {
+    // The Execution was garbage-collected after its exit (the reference is
+    // weak by then): nobody can read the rest. Release it now.
+    exec.Discard(ExecCore::kStdout);
+    exec.Discard(ExecCore::kStderr);
+    exec.completeDelivered = true;
+    listeners_.erase(it);
+    return;
+  }
   ExecCore::Output out = exec.TakeOutput();
   std::exception_ptr thrown;
-  auto it = listeners_.find(&exec);
   if (it != listeners_.end() && (out.data[0] || out.data[1] || out.exited || out.complete)) {
     try {
       CallListener(env, it->second.fn, out, out.exited, out.exitCode, out.complete);
@@ -452,6 +461,11 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
     // must not keep a process from exiting, as an unread pipe would not).
     EndWork(env);
     ReapExecution(env, exec.shared_from_this());
+    // From now on only the reader keeps this execution: an Execution dropped
+    // with unread output must be collectable (NativeExecution's finalizer
+    // then discards what is held).
+    auto held = listeners_.find(&exec);
+    if (held != listeners_.end() && !out.complete) held->second.fn.Unref();
   }
   if (out.complete) {
     exec.completeDelivered = true;

@@ -77,6 +77,8 @@ export class ExecSession {
   private killRequested = false;
   private exitFrameSent = false;
   private stdinEnded = false;
+  /** Why this package killed the command (output limit), or null. */
+  private limitFailure: string | null = null;
   /** Why stdin refuses further bytes (e.g. its limit was reached), or null. */
   private stdinFailure: string | null = null;
   private queue: Buffer[] = [];
@@ -112,15 +114,24 @@ export class ExecSession {
     execution.stdin.on('error', (err) => {
       this.stdinFailure ??= messageOf(err);
       this.reportToSocket(`stdin: ${messageOf(err)}`);
+      // A socket paused for stdin backpressure would wait for a 'drain' that
+      // an errored stream never emits: read again (refusals are answered).
+      const ws = this.socket;
+      if (ws !== null && ws.isPaused) ws.resume();
     });
-    execution.wait().then(
-      (code) => this.onProcessExit(code, null),
-      (err) => {
-        const limitExit = outputLimitExitCode(err);
-        if (limitExit !== null) this.onProcessExit(limitExit, messageOf(err), true);
-        else this.onProcessExit(-1, messageOf(err));
+    // The status follows the process (its output may still be unread, kept by
+    // the engine within its limits); the exit frame follows the last byte.
+    execution.exited().then(
+      (code) => {
+        const reason = execution.endReason;
+        if (reason !== null && reason.startsWith('resource exhausted')) this.onProcessExit(code, reason, true);
+        else this.onProcessExit(code, null);
       },
+      (err) => this.onProcessExit(-1, messageOf(err)),
     );
+    execution.wait().catch(() => {
+      // reported through exited() and endReason above
+    });
     this.armIdleTimer();
   }
 
@@ -224,6 +235,7 @@ export class ExecSession {
       // attached client now (the exit frame follows the retained output).
       this.status = 'killed';
       this.errorMessage = failure;
+      this.limitFailure = failure;
       this.reportToSocket(failure);
     } else if (failure !== null) {
       this.status = 'killed';
@@ -254,6 +266,8 @@ export class ExecSession {
 
   private sendExit(ws: WebSocket): void {
     if (ws.readyState !== ws.OPEN) return;
+    // Ended by the output limit: whoever attaches hears why, before the exit.
+    if (this.limitFailure !== null) ws.send(errorFrame(this.limitFailure));
     this.exitFrameSent = true;
     ws.send(exitFrame(this.exitCode ?? -1));
     ws.close(1000);
@@ -460,13 +474,6 @@ interface InFlightFrame {
   frame: Buffer;
   /** The socket wrote it: the kernel has it. */
   written: boolean;
-}
-
-/** The exit code of an execution the facade killed for its output limit, else null. */
-function outputLimitExitCode(err: unknown): number | null {
-  if (!(err instanceof Error) || (err as { code?: unknown }).code !== 'BOXLITE_RESOURCE_EXHAUSTED') return null;
-  const exitCode = (err as { exitCode?: unknown }).exitCode;
-  return typeof exitCode === 'number' ? exitCode : null;
 }
 
 function messageOf(err: unknown): string {
