@@ -20,8 +20,8 @@ constexpr size_t kKeepCapacityBytes = 4u << 20;
 // thread is only busy, and spilling a stream that is being read at full speed
 // would cost more than the wait. A paused or absent reader is never waited
 // for: its output spills at once.
-constexpr auto kReaderActiveFor = std::chrono::milliseconds(20);
-constexpr auto kMaxWaitForReader = std::chrono::milliseconds(50);
+constexpr auto kReaderActiveFor = std::chrono::milliseconds(100);
+constexpr auto kMaxWaitForReader = std::chrono::milliseconds(100);
 constexpr auto kWaitRecheck = std::chrono::milliseconds(5);
 
 class FlushEvent : public Event {
@@ -216,7 +216,12 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
     result.exited = true;
     result.exitCode = exitCode_;
   }
-  if (exited_ && drained) result.complete = true;
+  if (exited_ && drained) {
+    result.complete = true;
+    // Nothing more will be spilled or read: close the files now rather than
+    // when the JS object is collected.
+    for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+  }
   if (result.exited && !reason_.empty()) {
     result.reason = reason_;
     if (droppedBytes_ > 0) {

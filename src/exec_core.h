@@ -4,7 +4,7 @@
 // Output policy (README "Limits and guarantees"):
 //   - The drain thread never waits for a reader that does not read:
 //     libboxlite's queue must keep moving (ABI §2). (For a stream being read
-//     right now it waits at most 50 ms per chunk for room in the window, so a
+//     right now it waits at most 100 ms per chunk for room in the window, so a
 //     fast reader is fed from memory; see kMaxWaitForReader.) Each chunk is
 //     appended to the stream's OutputSpool:
 //     memory while the execution's window (limits.memoryBytes) and the

@@ -102,9 +102,13 @@ size_t OutputSpool::TakeOldest(std::string& out, size_t maxSpillRead, std::strin
   }
   head_ = (head_ + len) % capacity_;
   spilled_ -= len;
-  // Caught up: close the file, so an execution that is read again holds no
-  // descriptor and no disk; the next burst makes a fresh one.
-  if (spilled_ == 0) Clear();
+  // Caught up: give the disk back, but keep the descriptor (a stream hovering
+  // around its window would otherwise create and unlink a file per burst).
+  // The file is closed with the execution's output (Clear).
+  if (spilled_ == 0) {
+    head_ = 0;
+    if (ftruncate(fd_, 0) != 0) Clear();  // cannot shrink it: start afresh next time
+  }
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // OutputSpool: one output stream's unread bytes, oldest first: an in-memory
 // head and, once memory is full, a ring-buffer file (unlinked at creation, so
-// nothing is left behind on any path; closed when the spool dies).
+// nothing is left behind on any path; truncated whenever the reader caught up,
+// closed by Clear or when the spool dies).
 //
 // Not thread-safe: ExecCore guards it with its buffer mutex. Writes happen on
 // the drain thread (a page-cache write, never a wait for JS); reads on the JS
