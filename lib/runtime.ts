@@ -1,12 +1,12 @@
 // The runtime facade: Runtime / Box / Execution over the native addon.
 //
-// Output arrives from the addon as Buffers pushed into Node Readables; the exit
-// code arrives after the last byte (libboxlite's exit event is the barrier), so
-// `wait()` resolving means the output is complete.
+// Output is pulled from the addon into Node Readables (each _read asks for one
+// block; the addon keeps the rest within the runtime's limits). The exit code
+// arrives once the process exited; `wait()` resolves once the output is
+// complete too (libboxlite's exit event is the barrier).
 import { randomUUID } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
-
 import { tmpdir } from 'node:os';
+import { Readable, Writable } from 'node:stream';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from './errors';
 import {
