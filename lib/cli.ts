@@ -20,7 +20,7 @@ import { httpError } from './http/http-error';
 import { rejectUpgrade } from './http/attach';
 import { normalizeBasePath } from './http/paths';
 import { Runtime } from './runtime';
-import type { Runtime as RuntimeType } from './runtime-types';
+import type { ExecutionLimits, Runtime as RuntimeType } from './runtime-types';
 import { testEngineLibraryPath } from './testing';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
@@ -60,6 +60,13 @@ Options:
                      default none: requests from web pages on other origins get 403
   --limit NAME=N     set a numeric handler limit (repeatable), e.g. --limit maxExecutions=100
                      --limit filesLimit=268435456; names: see the README, "Limits and guarantees"
+  --max-buffered-output SIZE   unread output kept in memory per execution (default 8M)
+  --max-spilled-output SIZE    unread output spilled to disk per execution past that;
+                               beyond, the execution is killed (default 1G; 0 = no spill)
+  --max-runtime-buffered-output SIZE  unread output in memory, all executions (default 64M)
+  --spill-dir DIR              where spill files go (default: the temp dir)
+  --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
+                               (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
   -h, --help         this text
   -v, --version      the package version
 
@@ -97,6 +104,32 @@ interface ServeArgs {
   allowedHosts?: string[] | '*';
   allowedOrigins?: string[];
   limits: Partial<Record<LimitName, number>>;
+  execLimits: ExecutionLimits;
+}
+
+/** "64M" -> bytes (K/M/G are powers of 1024); fails with the flag's name. */
+function parseSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)([kKmMgG]?)$/.exec(value.trim());
+  const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(bytes)) fail(`--${flag} must be a size in bytes (e.g. 1048576, 64M, 1G), got ${value}`);
+  return bytes;
+}
+
+/** The --max-* output and stdin flags: Runtime.open({ limits }). */
+function parseExecLimits(v: Record<string, string | string[] | boolean | undefined>): ExecutionLimits {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const limits: ExecutionLimits = {
+    maxBufferedOutputBytes: parseSize('max-buffered-output', str('max-buffered-output')),
+    maxSpilledOutputBytes: parseSize('max-spilled-output', str('max-spilled-output')),
+    maxRuntimeBufferedOutputBytes: parseSize('max-runtime-buffered-output', str('max-runtime-buffered-output')),
+    maxStdinBytes: parseSize('max-stdin', str('max-stdin')),
+    spillDir: str('spill-dir'),
+  };
+  for (const key of Object.keys(limits) as (keyof ExecutionLimits)[]) {
+    if (limits[key] === undefined) delete limits[key];
+  }
+  return limits;
 }
 
 /** A repeatable, comma-separated list flag. */
@@ -105,7 +138,7 @@ function listFlag(values: string[] | undefined): string[] | undefined {
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
-
+/** --limit NAME=N: the handler's numeric limits (caps, file sizes). */
 function parseLimits(raw: string[] | undefined): Partial<Record<LimitName, number>> {
   const limits: Partial<Record<LimitName, number>> = {};
   for (const item of raw ?? []) {
@@ -129,6 +162,8 @@ function parseServeArgs(argv: string[]): ServeArgs {
         library: { type: 'string' }, version: { type: 'boolean', short: 'v' },
         prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
+        'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
+        'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -167,7 +202,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
     port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
-    allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit),
+    allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit), execLimits: parseExecLimits(v),
   };
 }
 
@@ -213,10 +248,11 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
       + 'For tests and local development only.');
     const created = args.home === undefined;
     const home = args.home ?? mkdtempSync(path.join(tmpdir(), 'boxlite-native-serve-'));
-    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath() });
+    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath(), limits: args.limits });
     return { runtime, home, cleanup: () => { if (created) rmSync(home, { recursive: true, force: true }); } };
   }
   const runtime = await Runtime.open({
+    limits: args.execLimits,
     ...(args.home === undefined ? {} : { homeDir: args.home }),
     ...(args.library === undefined ? {} : { libraryPath: args.library }),
   });

@@ -5,7 +5,7 @@ export * from './classify';
 export * from './error-response';
 // The runtime facade (classes shadow the same-named interfaces above; each
 // class implements its interface). Loading the addon waits for first use.
-export { Runtime, Box, Execution } from './runtime';
+export { Runtime, Box, Execution, OutputLimitError, DEFAULT_LIMITS } from './runtime';
 // BoxLite's REST API v1 as an Express/Connect/node:http handler.
 export {
   createBoxliteHandler, boxliteErrorHandler, attachBoxliteUpgrade, bearerTokenAuth, bearerToken, ALLOWED_SIGNALS,

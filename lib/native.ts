@@ -11,14 +11,19 @@ import { BoxliteError, EngineError } from './errors';
 import type { BoxInfo, BoxMetrics, BoxOptions, ExecOptions, RuntimeMetrics } from './runtime-types';
 
 /**
- * Output of one execution, as the addon delivers it: any of the three may be
- * present; a large hand-off arrives as several Buffers (in order). The exit
- * code comes last, after every byte of output.
+ * Output of one execution, as the addon delivers it. Output is pulled: the
+ * addon hands a stream one block only after `wantOutput(stream)` (a large
+ * block arrives as several Buffers, in order). `exitCode` comes once, after
+ * the last byte, or at once after the execution was killed for exceeding its
+ * output limit (then `reason` says why); `complete` comes once, when no
+ * output will follow.
  */
 export type NativeOutputListener = (
   stdout: Buffer | Buffer[] | undefined,
   stderr: Buffer | Buffer[] | undefined,
   exitCode: number | undefined,
+  complete: boolean,
+  reason: string | undefined,
 ) => void;
 
 export interface NativeLoadOptions {
@@ -44,6 +49,14 @@ export type NativeBoxOptions = BoxOptions;
 export type NativeExecSpec = Omit<ExecOptions, 'signal'> & {
   command: string;
   args?: string[];
+  /** Unread output kept in memory for this execution (bytes). */
+  outputMemoryBytes?: number;
+  /** Unread output spilled to disk for this execution (bytes). */
+  outputSpillBytes?: number;
+  /** Where spill files are created; absent or empty: never spill. */
+  outputSpillDir?: string;
+  /** The runtime-wide budget of unread output in memory (bytes). */
+  runtimeOutputMemoryBytes?: number;
 };
 
 export interface NativeExecution {
@@ -55,6 +68,10 @@ export interface NativeExecution {
   kill(): Promise<void>;
   signal(sig: number): Promise<void>;
   resize(cols: number, rows: number): Promise<void>;
+  /** Stream 0 (stdout) or 1 (stderr) wants one more block of output. */
+  wantOutput(stream: 0 | 1): void;
+  /** Nobody will read stream 0/1 any more: drop its held and future output. */
+  discardOutput(stream: 0 | 1): void;
   readonly exited: boolean;
 }
 

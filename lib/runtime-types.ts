@@ -3,11 +3,40 @@
 // written against these interfaces only.
 import type { Readable, Writable } from 'node:stream';
 
+/**
+ * Bounds on what one execution may make this process hold (README "Limits and
+ * guarantees"). libboxlite queues output and stdin without limit and without
+ * feedback, so the bounds are enforced here.
+ */
+export interface ExecutionLimits {
+  /** Unread output (stdout + stderr) kept in memory per execution. Default 8 MiB. */
+  maxBufferedOutputBytes?: number;
+  /**
+   * Unread output spilled to a file past that, per execution (the file is
+   * unlinked at creation and closed with the execution). Past memory + spill
+   * the execution is killed and `wait()` rejects with ResourceExhaustedError.
+   * Default 1 GiB; 0 = never spill.
+   */
+  maxSpilledOutputBytes?: number;
+  /** Directory for spill files. Default: os.tmpdir(). */
+  spillDir?: string;
+  /** Unread output kept in memory across all executions of the runtime; past it, output spills. Default 64 MiB. */
+  maxRuntimeBufferedOutputBytes?: number;
+  /**
+   * Stdin bytes accepted per execution. libboxlite never says how much the
+   * command has read, so this caps what can pile up unread; past it writes
+   * fail with ResourceExhaustedError. Default 64 MiB (bulk data: copyIn).
+   */
+  maxStdinBytes?: number;
+}
+
 export interface RuntimeOpenOptions {
   /** BoxLite home directory (default: $BOXLITE_HOME or ~/.boxlite). One runtime per directory. */
   homeDir?: string;
   /** Path of libboxlite to load (wins over BOXLITE_LIBRARY and the default search). */
   libraryPath?: string;
+  /** Output and stdin bounds for every execution of this runtime. */
+  limits?: ExecutionLimits;
 }
 
 export interface RuntimeRestOptions {
@@ -16,6 +45,8 @@ export interface RuntimeRestOptions {
   apiKey?: string;
   pathPrefix?: string;
   libraryPath?: string;
+  /** Output and stdin bounds for every execution of this runtime. */
+  limits?: ExecutionLimits;
 }
 
 export interface VolumeSpec {
@@ -120,11 +151,21 @@ export interface Execution {
   readonly stdin: Writable;
   /**
    * Resolves with the exit code once the process exited AND all its output was
-   * pushed to stdout/stderr (libboxlite's exit event is the barrier).
-   * Negative codes: -N killed by signal N, -129 torn down before a natural exit.
-   * May be called any number of times.
+   * pushed to stdout/stderr (libboxlite's exit event is the barrier). Output
+   * past `maxBufferedOutputBytes` that nobody reads waits for a reader first.
+   * Rejects with ResourceExhaustedError (`exitCode` set) when the execution
+   * was killed for exceeding its output limit; its retained output stays
+   * readable. Negative codes: -N killed by signal N, -129 torn down before a
+   * natural exit. May be called any number of times.
    */
   wait(): Promise<number>;
+  /**
+   * Resolves with the exit code as soon as the process exited, even while
+   * output it printed is still unread (wait() also waits for the output).
+   */
+  exited(): Promise<number>;
+  /** Why this package ended the execution (output limit), else null. */
+  readonly endReason: string | null;
   /** The exit code once known, else null. */
   readonly exitCode: number | null;
   kill(): Promise<void>;

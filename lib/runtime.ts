@@ -1,12 +1,14 @@
 // The runtime facade: Runtime / Box / Execution over the native addon.
 //
-// Output arrives from the addon as Buffers pushed into Node Readables; the exit
-// code arrives after the last byte (libboxlite's exit event is the barrier), so
-// `wait()` resolving means the output is complete.
+// Output is pulled from the addon into Node Readables (each _read asks for one
+// block; the addon keeps the rest within the runtime's limits). The exit code
+// arrives once the process exited; `wait()` resolves once the output is
+// complete too (libboxlite's exit event is the barrier).
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 
-import { BoxliteErrorCode, InvalidArgumentError, isBoxliteError } from './errors';
+import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from './errors';
 import {
   loadAddon,
   type NativeBox,
@@ -23,6 +25,7 @@ import type {
   BoxOptions,
   ExecOptions,
   Execution as ExecutionApi,
+  ExecutionLimits,
   RemoveBoxOptions,
   RunResult,
   Runtime as RuntimeApi,
@@ -152,6 +155,39 @@ function toExecSpec(command: string, args: string[] | undefined, options: ExecOp
   };
 }
 
+const MIB = 1024 * 1024;
+
+/** Defaults of ExecutionLimits (README "Limits and guarantees"). */
+export const DEFAULT_LIMITS: Readonly<Required<Omit<ExecutionLimits, 'spillDir'>>> = Object.freeze({
+  maxBufferedOutputBytes: 8 * MIB,
+  maxSpilledOutputBytes: 1024 * MIB,
+  maxRuntimeBufferedOutputBytes: 64 * MIB,
+  maxStdinBytes: 64 * MIB,
+});
+
+type ResolvedLimits = Required<ExecutionLimits>;
+
+function limitBytes(value: unknown, name: string, fallback: number, { zeroOk = false } = {}): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (zeroOk ? 0 : 1)) {
+    throw invalid(`limits.${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer number of bytes`);
+  }
+  return value;
+}
+
+function resolveLimits(limits: ExecutionLimits | undefined): ResolvedLimits {
+  if (limits === undefined) limits = {};
+  if (limits === null || typeof limits !== 'object') throw invalid('limits must be an object');
+  return {
+    maxBufferedOutputBytes: limitBytes(limits.maxBufferedOutputBytes, 'maxBufferedOutputBytes', DEFAULT_LIMITS.maxBufferedOutputBytes),
+    maxSpilledOutputBytes: limitBytes(limits.maxSpilledOutputBytes, 'maxSpilledOutputBytes', DEFAULT_LIMITS.maxSpilledOutputBytes, { zeroOk: true }),
+    maxRuntimeBufferedOutputBytes: limitBytes(limits.maxRuntimeBufferedOutputBytes, 'maxRuntimeBufferedOutputBytes',
+      DEFAULT_LIMITS.maxRuntimeBufferedOutputBytes),
+    maxStdinBytes: limitBytes(limits.maxStdinBytes, 'maxStdinBytes', DEFAULT_LIMITS.maxStdinBytes, { zeroOk: true }),
+    spillDir: optionalString(limits.spillDir, 'limits.spillDir', { nonEmpty: true }) ?? tmpdir(),
+  };
+}
+
 function isRuntimeClosedError(err: unknown): boolean {
   return isBoxliteError(err, BoxliteErrorCode.Stopped) && err.message === 'stopped: runtime is closed';
 }
@@ -170,6 +206,19 @@ function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
 const listenerOf = new WeakMap<Execution, NativeOutputListener>();
 const attach = new WeakMap<Execution, (native: NativeExecution) => void>();
 
+/** The output-limit kill, as wait() reports it. */
+export class OutputLimitError extends ResourceExhaustedError {
+  /** The exit code of the killed process. */
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+const STDOUT = 0;
+const STDERR = 1;
+
 /** A command running in a box. Created by `box.exec()`. */
 export class Execution implements ExecutionApi {
   /** Generated here: libboxlite executions carry no id of their own. */
@@ -180,16 +229,27 @@ export class Execution implements ExecutionApi {
 
   #native: NativeExecution | null = null;
   #exitCode: number | null = null;
+  #endReason: string | null = null;
+  /** Settles when the process exited and all its output was pushed. */
+  readonly #done: Promise<number>;
+  /** Resolves when the process exited (output may still be unread). */
   readonly #exited: Promise<number>;
   #onAbort: (() => void) | null = null;
   #signal: AbortSignal | undefined;
+  /** _read calls made before the native execution existed. */
+  readonly #wantedEarly: [boolean, boolean] = [false, false];
+  #complete = false;
+  readonly #maxStdinBytes: number;
+  #stdinBytes = 0;
 
   /** @internal Use `box.exec()`. */
-  constructor(signal?: AbortSignal) {
-    // Output is pushed as it arrives (libboxlite has no flow control to pass
-    // back, and holding it would stall every execution of the runtime).
-    this.stdout = new Readable({ read() {} });
-    this.stderr = new Readable({ read() {} });
+  constructor(signal?: AbortSignal, limits: Required<Pick<ExecutionLimits, 'maxStdinBytes'>> = { maxStdinBytes: DEFAULT_LIMITS.maxStdinBytes }) {
+    this.#maxStdinBytes = limits.maxStdinBytes;
+    // Output is pulled: the addon keeps it (bounded, spilling to disk) until
+    // the Readable asks, so a reader that does not read holds no JS memory
+    // beyond its highWaterMark plus one block.
+    this.stdout = this.#outputStream(STDOUT);
+    this.stderr = this.#outputStream(STDERR);
     this.stdin = new Writable({
       write: (chunk: Buffer, _encoding, callback) => this.#writeStdin([chunk], callback),
       writev: (chunks, callback) => this.#writeStdin(chunks.map((c) => c.chunk as Buffer), callback),
@@ -214,28 +274,44 @@ export class Execution implements ExecutionApi {
     // the error still reaches write() callbacks and the user's own 'error'
     // listeners, but an unlistened 'error' is not fatal here.
     this.stdin.on('error', () => {});
-    let resolveExit!: (code: number) => void;
+    let resolveDone!: (code: number) => void;
+    let rejectDone!: (err: Error) => void;
+    this.#done = new Promise<number>((resolve, reject) => {
+      resolveDone = resolve;
+      rejectDone = reject;
+    });
+    // Nobody may ever call wait(): an output-limit rejection must not become
+    // an unhandled rejection. Callers of wait() still receive it.
+    this.#done.catch(() => {});
+    let resolveExited!: (code: number) => void;
     this.#exited = new Promise<number>((resolve) => {
-      resolveExit = resolve;
+      resolveExited = resolve;
     });
     this.#signal = signal;
 
     // push() runs the user's 'data' handlers synchronously; if one throws, the
     // rest of this delivery (the other stream, the exit) must still happen, or
     // output is lost and wait() never settles. The error still propagates.
-    listenerOf.set(this, (stdout, stderr, exitCode) => {
+    listenerOf.set(this, (stdout, stderr, exitCode, complete, reason) => {
       try {
         if (stdout) pushAll(this.stdout, stdout);
       } finally {
         try {
           if (stderr) pushAll(this.stderr, stderr);
         } finally {
-          if (exitCode !== undefined) this.#finish(exitCode, resolveExit);
+          try {
+            if (exitCode !== undefined) this.#onExit(exitCode, reason, resolveExited, rejectDone);
+          } finally {
+            if (complete) this.#onComplete(resolveDone);
+          }
         }
       }
     });
     attach.set(this, (native) => {
       this.#native = native;
+      for (const stream of [STDOUT, STDERR] as const) {
+        if (this.#wantedEarly[stream]) native.wantOutput(stream);
+      }
       if (this.#exitCode !== null || !this.#signal) return;
       this.#onAbort = () => {
         this.kill().catch(() => {
@@ -247,15 +323,40 @@ export class Execution implements ExecutionApi {
     });
   }
 
-  #finish(exitCode: number, resolveExit: (code: number) => void): void {
+  #outputStream(stream: 0 | 1): Readable {
+    return new Readable({
+      read: () => {
+        if (this.#native) this.#native.wantOutput(stream);
+        else this.#wantedEarly[stream] = true;
+      },
+      destroy: (err, callback) => {
+        // Destroyed before its end: nobody reads it, so the addon must not
+        // keep (or spill, or wait for) its output.
+        if (!this.#complete) this.#native?.discardOutput(stream);
+        callback(err);
+      },
+    });
+  }
+
+  #onExit(exitCode: number, reason: string | undefined, resolveExited: (code: number) => void,
+    rejectDone: (err: Error) => void): void {
     this.#exitCode = exitCode;
+    this.#endReason = reason ?? null;
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#onAbort = null;
+    resolveExited(exitCode);
+    // Killed for its output limit: wait() says so now, not after a reader
+    // that may never come has drained what was kept.
+    if (reason !== undefined && reason.startsWith('resource exhausted')) rejectDone(new OutputLimitError(reason, exitCode));
+  }
+
+  #onComplete(resolveDone: (code: number) => void): void {
+    this.#complete = true;
     try {
       this.stdout.push(null);
-      this.stderr.push(null);
     } finally {
-      if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
-      this.#onAbort = null;
-      resolveExit(exitCode);
+      this.stderr.push(null);
+      resolveDone(this.#exitCode ?? -1);
     }
   }
 
@@ -264,12 +365,26 @@ export class Execution implements ExecutionApi {
     return this.#exitCode;
   }
 
+  /** Why this package ended the execution (output limit), else null. */
+  get endReason(): string | null {
+    return this.#endReason;
+  }
+
   /**
    * The exit code, once the process exited and all its output was pushed to
    * stdout/stderr. Negative: -N killed by signal N; -129 torn down before a
-   * natural exit (runtime closed).
+   * natural exit (runtime closed). Rejects with OutputLimitError (a
+   * ResourceExhaustedError) when killed for exceeding the output limit.
    */
   wait(): Promise<number> {
+    return this.#done;
+  }
+
+  /**
+   * The exit code as soon as the process exited, even while output it
+   * printed is still unread (wait() also waits for that output).
+   */
+  exited(): Promise<number> {
     return this.#exited;
   }
 
@@ -298,7 +413,16 @@ export class Execution implements ExecutionApi {
   #writeStdin(chunks: Buffer[], callback: (error?: Error | null) => void): void {
     try {
       const native = this.#requireNative();
-      native.writeStdin(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // libboxlite queues stdin without limit and never reports consumption:
+      // past the cap, refuse (the whole chunk, so what was accepted is exact).
+      if (this.#stdinBytes + data.length > this.#maxStdinBytes) {
+        throw new ResourceExhaustedError(`resource exhausted: stdin of execution ${this.id} is limited to `
+          + `${this.#maxStdinBytes} bytes (maxStdinBytes; ${this.#stdinBytes} accepted): libboxlite queues stdin `
+          + 'without limit and never reports what the command has read. Use copyIn for bulk data.');
+      }
+      native.writeStdin(data);
+      this.#stdinBytes += data.length;
       callback();
     } catch (err) {
       callback(err as Error);
@@ -359,9 +483,16 @@ export class Box implements BoxApi {
   }
 
   async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
-    const spec = toExecSpec(command, args, options);
+    const limits = this.#runtime._limits;
+    const spec: NativeExecSpec = {
+      ...toExecSpec(command, args, options),
+      outputMemoryBytes: limits.maxBufferedOutputBytes,
+      outputSpillBytes: limits.maxSpilledOutputBytes,
+      outputSpillDir: limits.maxSpilledOutputBytes > 0 ? limits.spillDir : '',
+      runtimeOutputMemoryBytes: limits.maxRuntimeBufferedOutputBytes,
+    };
     options.signal?.throwIfAborted();
-    const execution = new Execution(options.signal);
+    const execution = new Execution(options.signal, limits);
     const listener = listenerOf.get(execution)!;
     const native = await this.#call((b) => b.exec(spec, listener));
     attach.get(execution)!(native);
@@ -444,6 +575,8 @@ async function collect(stream: Readable): Promise<string> {
 /** A BoxLite runtime (local, or libboxlite's REST runtime). */
 export class Runtime implements RuntimeApi {
   readonly #native: NativeRuntime;
+  /** @internal Output and stdin bounds of every execution. */
+  readonly _limits: ResolvedLimits;
   #closing: Promise<void> | null = null;
   /** Live Box objects per box id, so stop() can release every handle to a box. */
   readonly #boxes = new Map<string, Set<WeakRef<Box>>>();
@@ -453,8 +586,9 @@ export class Runtime implements RuntimeApi {
     if (set?.size === 0) this.#boxes.delete(id);
   });
 
-  private constructor(native: NativeRuntime) {
+  private constructor(native: NativeRuntime, limits: ResolvedLimits) {
     this.#native = native;
+    this._limits = limits;
   }
 
   /**
@@ -466,17 +600,19 @@ export class Runtime implements RuntimeApi {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     const homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
     const libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
+    const limits = resolveLimits(options.limits);
     const native = await loadAddon().openRuntime({
       homeDir,
       libraryPath,
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
     });
-    return new Runtime(native);
+    return new Runtime(native, limits);
   }
 
   /** Opens libboxlite's REST runtime against a BoxLite server: same API, remote boxes. */
   static async rest(options: RuntimeRestOptions): Promise<Runtime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const limits = resolveLimits(options.limits);
     const native = await loadAddon().openRestRuntime({
       url: requiredString(options.url, 'url'),
       apiKey: optionalString(options.apiKey, 'apiKey', { nonEmpty: true }),
@@ -484,7 +620,7 @@ export class Runtime implements RuntimeApi {
       libraryPath: optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true }),
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
     });
-    return new Runtime(native);
+    return new Runtime(native, limits);
   }
 
   /** True once close() was called. */

@@ -5,7 +5,8 @@
 //
 // How:
 //  1. builds the addon and the test engine with debug info (-O0 -g) into a
-//     separate build dir (os.tmpdir()/boxlite-native-memcheck/build), so the
+//     separate build dir (a fresh os.tmpdir()/boxlite-native-memcheck-XXXXXX/build,
+//     unique per run so concurrent runs never overwrite each other), so the
 //     shared build/ is left alone;
 //  2. assembles a scratch package (lib/ transpiled to dist/, that build in
 //     build/Release/) like an installed boxlite-native;
@@ -49,7 +50,9 @@ function main() {
   if (version.status !== 0) {
     fail('valgrind is not installed (Debian/Ubuntu: apt-get install valgrind)');
   }
-  const work = path.join(os.tmpdir(), 'boxlite-native-memcheck');
+  // Unique per run: two concurrent runs must not build into (or read the
+  // report of) each other. Removed after a clean run; kept on failure.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'boxlite-native-memcheck-'));
   const buildDir = path.join(work, 'build');
   const pkg = path.join(work, 'pkg');
   console.log(`memcheck: ${version.stdout.trim()}; building with debug info in ${buildDir}`);
@@ -100,6 +103,7 @@ function main() {
     fail(`${ours.length} error(s) in boxlite-native or the test engine (full report: ${xml})`);
   }
   console.log('memcheck: clean — no invalid access, uninitialised use, bad free or definite leak in our code');
+  fs.rmSync(work, { recursive: true, force: true });
 }
 
 function fail(message) {
@@ -240,6 +244,37 @@ async function runScenario(pkg) {
   await victim.kill();
   await victim.wait();
   await expectError(testing.openTestRuntime({ faults: [{ op: 'runtime_new', code: 12 }] }), bn.EngineError, 'runtime_new');
+
+  step('output limits: spill, overflow kill, discarded and abandoned streams');
+  {
+    const limited = await bn.Runtime.open({
+      homeDir: newHome(), libraryPath,
+      limits: { maxBufferedOutputBytes: 64 << 10, maxSpilledOutputBytes: 1 << 20, maxStdinBytes: 1 << 16 },
+    });
+    const lbox = await limited.createBox({ image: 'alpine:latest' });
+    const flood = await lbox.exec('yes');
+    await expectError(flood.wait(), bn.ResourceExhaustedError, 'output limit');
+    let kept = 0;
+    for await (const c of flood.stdout) kept += c.length;
+    if (kept < 1 << 20) throw new Error(`kept only ${kept} bytes`);
+    const spilled = await lbox.exec('sh', ['-c', 'head -c 600000 /dev/zero | tr "\\0" y']);
+    await spilled.exited();
+    let read = 0;
+    for await (const c of spilled.stdout) read += c.length;
+    if (read !== 600000 || (await spilled.wait()) !== 0) throw new Error(`spilled read ${read}`);
+    const dropped = await lbox.exec('sh', ['-c', 'head -c 600000 /dev/zero | tr "\\0" y; echo e >&2']);
+    dropped.stdout.destroy();
+    await dropped.wait();
+    const cat = await lbox.exec('cat');
+    const refused = await new Promise((resolve) => cat.stdin.write(Buffer.alloc(1 << 17), resolve));
+    if (!(refused instanceof bn.ResourceExhaustedError)) throw new Error('stdin cap');
+    await cat.kill();
+    await cat.wait();
+    // Abandoned with spilled, unread output: collected, its file released.
+    await (await lbox.exec('sh', ['-c', 'head -c 600000 /dev/zero | tr "\\0" z'])).exited();
+    for (let i = 0; i < 3; i++) { global.gc(); await new Promise((r) => setTimeout(r, 50)); }
+    await limited.close();
+  }
 
   step('misuse');
   const done = await box.exec('true');

@@ -1,5 +1,7 @@
 #include "events.h"
 
+#include <exception>
+
 #include "addon_data.h"
 #include "library.h"
 #include "runtime_core.h"
@@ -52,6 +54,8 @@ void AsyncOp::Dispatch(Napi::Env env, RuntimeCore& core) {
     deferred_.Resolve(Result(env));
   } catch (const Napi::Error& e) {
     deferred_.Reject(e.Value());
+  } catch (const std::exception& e) {
+    deferred_.Reject(Napi::Error::New(env, std::string("internal error: ") + e.what()).Value());
   }
 }
 

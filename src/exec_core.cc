@@ -2,22 +2,27 @@
 
 #include <chrono>
 
+#include "c_callback.h"
 #include "library.h"
 #include "runtime_core.h"
 
 namespace boxlite {
 namespace {
 
-// Each buffer starts with this much room so a stream of typical pipe-sized
-// chunks does not reallocate on every append.
-constexpr size_t kInitialReserve = 16 * 1024;
-// Past this many buffered bytes for one execution, the drain thread waits for
-// the JS thread to take them: native memory stays bounded when the JS thread
-// is busy. (Bytes already handed to a Readable follow Node's usual rules.)
-constexpr size_t kHighWaterBytes = 8 * 1024 * 1024;
-constexpr auto kThrottleRecheck = std::chrono::milliseconds(50);
-// A buffer that grew beyond this during a burst is released, not kept.
-constexpr size_t kKeepCapacityBytes = 4 * 1024 * 1024;
+// A block read back from the spill file per request: large enough that a
+// fast reader is not slowed by the round trips, small enough that a Readable
+// is never handed much more than its highWaterMark.
+constexpr size_t kSpillReadBytes = 1u << 20;
+// A JS-side buffer that grew beyond this during a burst is released, not kept.
+constexpr size_t kKeepCapacityBytes = 4u << 20;
+// An active reader (asked within this long) whose window is full makes the
+// drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
+// thread is only busy, and spilling a stream that is being read at full speed
+// would cost more than the wait. A paused or absent reader is never waited
+// for: its output spills at once.
+constexpr auto kReaderActiveFor = std::chrono::milliseconds(100);
+constexpr auto kMaxWaitForReader = std::chrono::milliseconds(100);
+constexpr auto kWaitRecheck = std::chrono::milliseconds(5);
 
 class FlushEvent : public Event {
  public:
@@ -28,7 +33,16 @@ class FlushEvent : public Event {
   std::shared_ptr<ExecCore> exec_;
 };
 
+// The overflow kill's completion: nothing to report to anyone (the exit
+// carries the reason). No user_data, so a callback dropped by runtime_free
+// leaks nothing.
+void IgnoreKillDone(bl_error* /*err*/, void* /*ud*/) noexcept {}
+
 }  // namespace
+
+ExecCore::~ExecCore() {
+  for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+}
 
 bl_code ExecCore::Adopt(const Api& api, bl_execution* handle, bl_error* err) {
   {
@@ -49,33 +63,87 @@ bl_execution* ExecCore::TakeHandle() {
   return handle;
 }
 
-void ExecCore::OnStdout(const uint8_t* data, size_t len, void* ud) {
-  auto* self = static_cast<ExecCore*>(ud);
-  self->Append(self->out_, data, len);
+void ExecCore::OnStdout(const uint8_t* data, size_t len, void* ud) noexcept {
+  GuardCallback("stdout", [&] { static_cast<ExecCore*>(ud)->Append(kStdout, data, len); });
 }
 
-void ExecCore::OnStderr(const uint8_t* data, size_t len, void* ud) {
-  auto* self = static_cast<ExecCore*>(ud);
-  self->Append(self->err_, data, len);
+void ExecCore::OnStderr(const uint8_t* data, size_t len, void* ud) noexcept {
+  GuardCallback("stderr", [&] { static_cast<ExecCore*>(ud)->Append(kStderr, data, len); });
 }
 
-void ExecCore::OnExit(int exitCode, void* ud) {
-  auto* self = static_cast<ExecCore*>(ud);
-  std::unique_lock<std::mutex> lock(self->bufMu_);
-  self->exited_ = true;
-  self->exitCode_ = exitCode;
-  self->ScheduleFlushLocked(lock);
+void ExecCore::OnExit(int exitCode, void* ud) noexcept {
+  GuardCallback("exit", [&] {
+    auto* self = static_cast<ExecCore*>(ud);
+    std::unique_lock<std::mutex> lock(self->bufMu_);
+    self->exited_ = true;
+    self->exitCode_ = exitCode;
+    self->ScheduleFlushLocked(lock);
+  });
 }
 
-void ExecCore::Append(std::string& buffer, const uint8_t* data, size_t len) {
-  if (len == 0 || data == nullptr) return;
+uint64_t ExecCore::RetainedLocked() const {
+  return spool_[0].memoryBytes() + spool_[1].memoryBytes() + spool_[0].spilledBytes() + spool_[1].spilledBytes();
+}
+
+void ExecCore::Append(int stream, const uint8_t* bytes, size_t len) {
+  if (len == 0 || bytes == nullptr) return;
+  const char* data = reinterpret_cast<const char*>(bytes);
+  bool kill = false;
   std::unique_lock<std::mutex> lock(bufMu_);
-  while (flushPending_ && out_.size() + err_.size() >= kHighWaterBytes && !core_->closing()) {
-    bufCv_.wait_for(lock, kThrottleRecheck);
+  if (discarded_[stream]) return;  // its Readable is gone: asked for by nobody
+  if (overflowed_) {
+    droppedBytes_ += len;
+    return;
   }
-  if (buffer.capacity() < kInitialReserve) buffer.reserve(kInitialReserve);
-  buffer.append(reinterpret_cast<const char*>(data), len);
-  ScheduleFlushLocked(lock);
+  OutputSpool& spool = spool_[stream];
+  size_t inMemory = spool_[0].memoryBytes() + spool_[1].memoryBytes();
+  if (spool.spilledBytes() == 0 && inMemory + len > limits_.memoryBytes && len <= limits_.memoryBytes) {
+    auto now = std::chrono::steady_clock::now();
+    const auto deadline = now + kMaxWaitForReader;
+    while (now < deadline && !core_->closing() && !discarded_[stream] &&
+           (wanted_[stream] || now - lastTake_[stream] < kReaderActiveFor)) {
+      bufCv_.wait_for(lock, kWaitRecheck);
+      inMemory = spool_[0].memoryBytes() + spool_[1].memoryBytes();
+      if (inMemory + len <= limits_.memoryBytes) break;
+      now = std::chrono::steady_clock::now();
+    }
+    if (discarded_[stream]) return;
+  }
+  uint64_t spilled = spool_[0].spilledBytes() + spool_[1].spilledBytes();
+  if (spool.spilledBytes() == 0 && inMemory + len <= limits_.memoryBytes && core_->ReserveOutputMemory(len)) {
+    spool.AppendToMemory(data, len);
+  } else if (!limits_.spillDir.empty() && spilled + len <= limits_.spillBytes) {
+    std::string error;
+    if (!spool.AppendToSpill(limits_.spillDir, limits_.spillBytes, data, len, &error)) {
+      OverflowLocked("resource exhausted: output could not be spilled to disk (" + error + ")", len);
+      kill = true;
+    }
+  } else {
+    OverflowLocked("resource exhausted: unread output exceeded the limit of " + std::to_string(limits_.memoryBytes) +
+                       " bytes in memory + " + std::to_string(limits_.spillDir.empty() ? 0 : limits_.spillBytes) +
+                       " bytes spilled to disk",
+                   len);
+    kill = true;
+  }
+  if (wanted_[stream] || kill) ScheduleFlushLocked(lock);
+  if (lock.owns_lock()) lock.unlock();
+  if (kill) KillForOverflow();
+}
+
+void ExecCore::OverflowLocked(const std::string& why, size_t len) {
+  overflowed_ = true;
+  reason_ = why;
+  droppedBytes_ += len;
+}
+
+void ExecCore::KillForOverflow() {
+  // From the drain thread: libboxlite's kill only queues a task (ABI §6),
+  // so this never waits. Its callback has no state to reach.
+  WithHandle([&](bl_execution* h) {
+    bl_error err{BL_OK, nullptr};
+    core_->api().boxlite_execution_kill(h, &IgnoreKillDone, nullptr, &err);
+    core_->api().boxlite_error_free(&err);
+  });
 }
 
 void ExecCore::ScheduleFlushLocked(std::unique_lock<std::mutex>& lock) {
@@ -86,36 +154,84 @@ void ExecCore::ScheduleFlushLocked(std::unique_lock<std::mutex>& lock) {
   if (!core_->Post(event)) delete event;  // env tearing down: nobody to deliver to
 }
 
-ExecCore::Output ExecCore::TakeOutput() {
+void ExecCore::Want(int stream) {
+  std::unique_lock<std::mutex> lock(bufMu_);
+  wanted_[stream] = true;
+  if (!spool_[stream].empty() || exited_) ScheduleFlushLocked(lock);
+}
+
+void ExecCore::Discard(int stream) {
+  std::unique_lock<std::mutex> lock(bufMu_);
+  discarded_[stream] = true;
+  wanted_[stream] = false;
+  core_->ReleaseOutputMemory(spool_[stream].Clear());
+  if (exited_) ScheduleFlushLocked(lock);
+}
+
+ExecCore::Output ExecCore::TakeOutput(bool everything) {
   // The previous hand-off was copied into JS already: recycle its memory,
   // unless one burst made it huge.
-  for (std::string* spent : {&jsOut_, &jsErr_}) {
-    if (spent->capacity() > kKeepCapacityBytes) {
-      std::string().swap(*spent);
+  for (std::string& spent : js_) {
+    if (spent.capacity() > kKeepCapacityBytes) {
+      std::string().swap(spent);
     } else {
-      spent->clear();
+      spent.clear();
     }
   }
   Output result;
-  {
-    std::lock_guard<std::mutex> lock(bufMu_);
-    out_.swap(jsOut_);
-    err_.swap(jsErr_);
-    flushPending_ = false;
-    result.exited = exited_;
+  std::string spillError;
+  std::unique_lock<std::mutex> lock(bufMu_);
+  flushPending_ = false;
+  // At exit with nothing on disk, memory goes to JS unasked: it is already
+  // within the window, and wait() must not hang on a reader that never reads
+  // a small output.
+  const bool flushMemory = everything || (exited_ && spool_[0].spilledBytes() == 0 && spool_[1].spilledBytes() == 0);
+  for (int s = 0; s < 2; ++s) {
+    OutputSpool& spool = spool_[s];
+    if (spool.empty() || !(wanted_[s] || flushMemory)) continue;
+    if (!wanted_[s] && spool.memoryBytes() == 0) continue;
+    wanted_[s] = false;  // one block per request; _read asks again
+    lastTake_[s] = std::chrono::steady_clock::now();
+    core_->ReleaseOutputMemory(spool.TakeOldest(js_[s], kSpillReadBytes, &spillError));
+    if (!js_[s].empty()) result.data[s] = &js_[s];
+    if (!spillError.empty()) {
+      // The file failed under us: what it held is gone. Say so and end.
+      core_->ReleaseOutputMemory(spool.Clear());
+      if (!overflowed_) OverflowLocked("resource exhausted: " + spillError, 0);
+      spillError.clear();
+    }
+  }
+  if (everything) {
+    uint64_t left = RetainedLocked();
+    if (left > 0) {
+      droppedBytes_ += left;
+      if (reason_.empty()) reason_ = "stopped: runtime closed with unread output";
+    }
+    for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+  }
+  const bool drained = spool_[0].empty() && spool_[1].empty();
+  // The exit code goes to JS as soon as it is known (after what memory held):
+  // the process is gone even if its spilled output is still unread.
+  if (exited_ && !exitDelivered) {
+    result.exited = true;
     result.exitCode = exitCode_;
   }
-  bufCv_.notify_all();
-  if (!jsOut_.empty()) result.out = &jsOut_;
-  if (!jsErr_.empty()) result.err = &jsErr_;
+  if (exited_ && drained) {
+    result.complete = true;
+    // Nothing more will be spilled or read: close the files now rather than
+    // when the JS object is collected.
+    for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+  }
+  if (result.exited && !reason_.empty()) {
+    result.reason = reason_;
+    if (droppedBytes_ > 0) {
+      result.reason += "; the execution was killed and " + std::to_string(droppedBytes_) +
+                       " bytes of output past the limit were discarded";
+    }
+  }
+  lock.unlock();
+  bufCv_.notify_all();  // room in the window for a waiting drain thread
   return result;
 }
-
-void ExecCore::ReleaseBuffers() {
-  std::string().swap(jsOut_);
-  std::string().swap(jsErr_);
-}
-
-void ExecCore::Wake() { bufCv_.notify_all(); }
 
 }  // namespace boxlite

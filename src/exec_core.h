@@ -1,32 +1,59 @@
 // ExecCore: one execution's native state: its libboxlite handle and the
 // stdout/stderr/exit hand-off from the drain thread to the JS thread.
 //
-// Output chunks are appended to per-stream buffers under a mutex; at most one
-// flush event per execution is in flight, so a burst of small chunks becomes
-// one JS call. The JS thread copies out of a second pair of buffers (swapped
-// in under the lock), so native memory is reused, never handed over: handing
-// it over (zero-copy) made the drain thread fault in fresh pages for every
-// hand-off, which cost more than the copy. Exit rides the same buffer state,
-// so the JS side always sees every byte before the exit code (libboxlite
-// dispatches Exit strictly after the registered streams).
+// Output policy (README "Limits and guarantees"):
+//   - The drain thread never waits for a reader that does not read:
+//     libboxlite's queue must keep moving (ABI §2). (For a stream being read
+//     right now it waits at most 100 ms per chunk for room in the window, so a
+//     fast reader is fed from memory; see kMaxWaitForReader.) Each chunk is
+//     appended to the stream's OutputSpool:
+//     memory while the execution's window (limits.memoryBytes) and the
+//     runtime's shared budget allow, else the spill file (limits.spillBytes).
+//   - JS pulls: a stream's bytes are handed over only after its Readable
+//     asked (Want, from _read), one block per request, so a reader that does
+//     not read leaves its output here, bounded, instead of in JS memory.
+//   - Past both caps the execution is killed from the drain thread, the
+//     bytes that did not fit are counted, and the exit carries a reason.
+//     Nothing is dropped silently; a reader that keeps up never overflows.
+//   - Ordering: libboxlite's Exit is the barrier. At exit, what is still in
+//     memory is handed over without waiting for a request (it is already
+//     counted against the window), then the exit code (the process is gone);
+//     spilled bytes still wait for the reader, and `complete` follows the
+//     last of them. The JS facade resolves wait() at `complete`.
 #ifndef BOXLITE_NATIVE_EXEC_CORE_H
 #define BOXLITE_NATIVE_EXEC_CORE_H
 
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "boxlite_abi.h"
+#include "output_spool.h"
 
 namespace boxlite {
 
 class RuntimeCore;
 struct Api;
 
+struct OutputLimits {
+  // Unread output kept in memory for one execution (both streams).
+  size_t memoryBytes = 8u << 20;
+  // Unread output spilled to disk for one execution (both streams).
+  uint64_t spillBytes = 1ull << 30;
+  // Where spill files are created (unlinked at once); empty: never spill.
+  std::string spillDir;
+};
+
 class ExecCore : public std::enable_shared_from_this<ExecCore> {
  public:
-  explicit ExecCore(RuntimeCore* core) : core_(core) {}
+  static constexpr int kStdout = 0;
+  static constexpr int kStderr = 1;
+
+  ExecCore(RuntimeCore* core, OutputLimits limits) : core_(core), limits_(std::move(limits)) {}
+  ~ExecCore();
 
   // Worker thread, right after boxlite_box_exec: adopt the handle and
   // register stdout, stderr, then exit (ABI §6 order: only streams registered
@@ -47,49 +74,57 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
     return true;
   }
 
-  // One hand-off to JS. `out`/`err` point at this execution's JS-side
-  // buffers (null when empty); they stay valid until the next TakeOutput.
+  // One hand-off to JS. Data pointers refer to this execution's JS-side
+  // buffers (null when nothing for that stream); valid until the next take.
   struct Output {
-    const std::string* out = nullptr;
-    const std::string* err = nullptr;
-    bool exited = false;
+    const std::string* data[2] = {nullptr, nullptr};
+    bool exited = false;    // the exit code is handed over now (once; output may follow)
     int exitCode = 0;
+    std::string reason;     // why the execution was ended (overflow), or empty
+    bool complete = false;  // no output will follow (once)
   };
-  // JS thread: everything buffered so far (and the exit, once it arrived).
-  // Swaps the drain side's buffers with the JS side's, so both keep their
-  // capacity: a long stream reuses the same memory instead of faulting in
-  // fresh pages for every hand-off.
-  Output TakeOutput();
-  // JS thread, after the exit was delivered: nothing more will be handed off.
-  void ReleaseBuffers();
-
-  // Close: stop making the drain thread wait for the JS thread.
-  void Wake();
+  // JS thread. `everything`: close is tearing down; take all memory, drop
+  // the rest (reported in reason) and complete.
+  Output TakeOutput(bool everything = false);
+  // JS thread: the stream's Readable wants one more block.
+  void Want(int stream);
+  // JS thread: the stream's Readable is gone; its bytes are not wanted.
+  void Discard(int stream);
 
   // JS thread only.
   bool exitDelivered = false;
+  bool completeDelivered = false;
 
  private:
-  static void OnStdout(const uint8_t* data, size_t len, void* ud);
-  static void OnStderr(const uint8_t* data, size_t len, void* ud);
-  static void OnExit(int exitCode, void* ud);
-  void Append(std::string& buffer, const uint8_t* data, size_t len);
+  static void OnStdout(const uint8_t* data, size_t len, void* ud) noexcept;
+  static void OnStderr(const uint8_t* data, size_t len, void* ud) noexcept;
+  static void OnExit(int exitCode, void* ud) noexcept;
+  void Append(int stream, const uint8_t* data, size_t len);
+  // Under bufMu_: records the overflow; the caller kills after unlocking.
+  void OverflowLocked(const std::string& why, size_t len);
+  void KillForOverflow();
   void ScheduleFlushLocked(std::unique_lock<std::mutex>& lock);
+  uint64_t RetainedLocked() const;
 
   RuntimeCore* core_;
+  const OutputLimits limits_;
 
   std::mutex handleMu_;
   bl_execution* handle_ = nullptr;
 
   std::mutex bufMu_;
   std::condition_variable bufCv_;
-  std::string out_;  // drain side (under bufMu_)
-  std::string err_;
-  std::string jsOut_;  // JS side: what the last TakeOutput handed over
-  std::string jsErr_;
+  OutputSpool spool_[2];
+  std::chrono::steady_clock::time_point lastTake_[2];
+  std::string js_[2];  // JS side: what the last TakeOutput handed over
+  bool wanted_[2] = {false, false};
+  bool discarded_[2] = {false, false};
   bool flushPending_ = false;
   bool exited_ = false;
   int exitCode_ = 0;
+  bool overflowed_ = false;
+  std::string reason_;
+  uint64_t droppedBytes_ = 0;
 };
 
 }  // namespace boxlite

@@ -30,6 +30,9 @@ struct ExecSpec {
   std::string user;
   double timeoutSecs = 0;
   bool tty = false;
+  OutputLimits output;
+  // The runtime-wide in-memory output budget (0: leave as is).
+  double runtimeOutputMemoryBytes = 0;
 
   static ExecSpec Parse(Napi::Env env, Napi::Object o) {
     ExecSpec s;
@@ -46,6 +49,12 @@ struct ExecSpec {
     // Range checks (negative, NaN, infinite) are libboxlite's, with its text.
     OptionalNumber(o, "timeoutSecs", &s.timeoutSecs);
     OptionalBool(o, "tty", &s.tty);
+    // Output limits (validated by lib/runtime.ts; byte counts as numbers).
+    double bytes = 0;
+    if (OptionalNumber(o, "outputMemoryBytes", &bytes) && bytes >= 0) s.output.memoryBytes = static_cast<size_t>(bytes);
+    if (OptionalNumber(o, "outputSpillBytes", &bytes) && bytes >= 0) s.output.spillBytes = static_cast<uint64_t>(bytes);
+    OptionalString(o, "outputSpillDir", &s.output.spillDir);
+    OptionalNumber(o, "runtimeOutputMemoryBytes", &s.runtimeOutputMemoryBytes);
     return s;
   }
 };
@@ -267,8 +276,9 @@ Napi::Value NativeBox::Exec(const Napi::CallbackInfo& info) {
     if (!info[1].IsFunction()) ThrowError(env, BL_INVALID_ARGUMENT, InvalidArgument("listener must be a function"));
     RuntimeCore& core = rec.core();
     if (rec.released()) ThrowError(env, BL_INVALID_STATE, kReleasedMessage);
-    auto exec = std::make_shared<ExecCore>(&core);
-    core.SetListener(env, exec.get(), info[1].As<Napi::Function>());
+    if (spec.runtimeOutputMemoryBytes > 0) core.SetOutputMemoryBudget(static_cast<uint64_t>(spec.runtimeOutputMemoryBytes));
+    auto exec = std::make_shared<ExecCore>(&core, spec.output);
+    core.SetListener(env, exec, info[1].As<Napi::Function>());
     core.BeginWork(env);  // ended by the exit, or by a failed exec
     auto* worker = new ExecWorker(env, record_, exec, std::move(spec));
     Napi::Promise promise = worker->Promise();

@@ -39,6 +39,8 @@ Napi::Function NativeExecution::Define(Napi::Env env) {
                          InstanceMethod<&NativeExecution::Kill>("kill"),
                          InstanceMethod<&NativeExecution::Signal>("signal"),
                          InstanceMethod<&NativeExecution::Resize>("resize"),
+                         InstanceMethod<&NativeExecution::WantOutput>("wantOutput"),
+                         InstanceMethod<&NativeExecution::DiscardOutput>("discardOutput"),
                          InstanceAccessor<&NativeExecution::Exited>("exited"),
                      });
 }
@@ -53,6 +55,16 @@ Napi::Object NativeExecution::NewInstance(Napi::Env env, std::shared_ptr<Runtime
 }
 
 NativeExecution::NativeExecution(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeExecution>(info) {}
+
+NativeExecution::~NativeExecution() {
+  if (!exec_ || !core_ || exec_->completeDelivered) return;
+  // Only reachable after the exit (the listener reference is weak from
+  // then on): drop the unread output, its spill file, and the listener.
+  exec_->Discard(ExecCore::kStdout);
+  exec_->Discard(ExecCore::kStderr);
+  exec_->completeDelivered = true;
+  core_->DropListener(exec_.get());
+}
 
 ExecCore& NativeExecution::Exec(Napi::Env env) {
   if (!exec_) ThrowError(env, BL_INVALID_STATE, "invalid state: this execution object was not created by boxlite-native");
@@ -140,6 +152,38 @@ Napi::Value NativeExecution::Resize(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeExecution::Exited(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), exec_ && exec_->exitDelivered);
+}
+
+namespace {
+
+int StreamIndex(Napi::Env env, Napi::Value v) {
+  int stream = RequireInt(env, v, "stream");
+  if (stream != ExecCore::kStdout && stream != ExecCore::kStderr) {
+    ThrowError(env, BL_INVALID_ARGUMENT, InvalidArgument("stream must be 0 (stdout) or 1 (stderr)"));
+  }
+  return stream;
+}
+
+}  // namespace
+
+// wantOutput(stream): the stream's Readable asked for data (_read); one block
+// is delivered through the output listener, asynchronously.
+Napi::Value NativeExecution::WantOutput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ExecCore& exec = Exec(env);
+  int stream = StreamIndex(env, info[0]);
+  if (!exec.completeDelivered && !core_->closing()) exec.Want(stream);
+  return env.Undefined();
+}
+
+// discardOutput(stream): nobody will read this stream any more (its Readable
+// was destroyed): drop what is held for it and what still comes.
+Napi::Value NativeExecution::DiscardOutput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ExecCore& exec = Exec(env);
+  int stream = StreamIndex(env, info[0]);
+  if (!exec.completeDelivered && !core_->closing()) exec.Discard(stream);
+  return env.Undefined();
 }
 
 }  // namespace boxlite

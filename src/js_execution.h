@@ -17,6 +17,8 @@ class NativeExecution : public Napi::ObjectWrap<NativeExecution> {
   static Napi::Object NewInstance(Napi::Env env, std::shared_ptr<RuntimeCore> core, std::shared_ptr<ExecCore> exec);
 
   explicit NativeExecution(const Napi::CallbackInfo& info);
+  // Garbage-collected: nobody can read what is still held for it.
+  ~NativeExecution() override;
 
  private:
   ExecCore& Exec(Napi::Env env);
@@ -26,6 +28,8 @@ class NativeExecution : public Napi::ObjectWrap<NativeExecution> {
   Napi::Value Signal(const Napi::CallbackInfo& info);
   Napi::Value Resize(const Napi::CallbackInfo& info);
   Napi::Value Exited(const Napi::CallbackInfo& info);
+  Napi::Value WantOutput(const Napi::CallbackInfo& info);
+  Napi::Value DiscardOutput(const Napi::CallbackInfo& info);
 
   std::shared_ptr<RuntimeCore> core_;
   std::shared_ptr<ExecCore> exec_;

@@ -1,6 +1,7 @@
 #include "ops.h"
 
 #include "box_record.h"
+#include "c_callback.h"
 #include "js_box.h"
 
 namespace boxlite {
@@ -10,23 +11,27 @@ std::string CopyString(const char* s) { return s != nullptr ? std::string(s) : s
 
 }  // namespace
 
-void DoneOp::Callback(bl_error* err, void* ud) { static_cast<DoneOp*>(ud)->Complete(err, "operation"); }
+void DoneOp::Callback(bl_error* err, void* ud) noexcept {
+  GuardCallback("operation", [&] { static_cast<DoneOp*>(ud)->Complete(err, "operation"); });
+}
 
 BoxOp::~BoxOp() {
   // Not handed to JS (failed, closed, or abandoned at teardown): still ours.
   if (box_ != nullptr) core().api().boxlite_box_free(box_);
 }
 
-void BoxOp::Callback(bl_box* box, bl_error* err, void* ud) {
-  auto* self = static_cast<BoxOp*>(ud);
-  self->box_ = box;
-  if (box != nullptr) {
-    const Api& api = self->core().api();
-    char* id = api.boxlite_box_id(box);
-    self->id_ = CopyString(id);
-    api.boxlite_free_string(id);
-  }
-  self->Complete(err, "box operation");
+void BoxOp::Callback(bl_box* box, bl_error* err, void* ud) noexcept {
+  GuardCallback("BoxOp", [&] {
+    auto* self = static_cast<BoxOp*>(ud);
+    self->box_ = box;
+    if (box != nullptr) {
+      const Api& api = self->core().api();
+      char* id = api.boxlite_box_id(box);
+      self->id_ = CopyString(id);
+      api.boxlite_free_string(id);
+    }
+    self->Complete(err, "box operation");
+  });
 }
 
 Napi::Value BoxOp::Result(Napi::Env env) {
@@ -89,24 +94,28 @@ Napi::Object BoxInfoData::ToJs(Napi::Env env) const {
   return o;
 }
 
-void InfoOp::Callback(bl_box_info* info, bl_error* err, void* ud) {
-  auto* self = static_cast<InfoOp*>(ud);
-  if (info != nullptr) {
-    self->info_ = BoxInfoData::From(*info);
-    self->core().api().boxlite_free_box_info(info);  // owned by the callback
-  }
-  self->Complete(err, "box info");
+void InfoOp::Callback(bl_box_info* info, bl_error* err, void* ud) noexcept {
+  GuardCallback("InfoOp", [&] {
+    auto* self = static_cast<InfoOp*>(ud);
+    if (info != nullptr) {
+      self->info_ = BoxInfoData::From(*info);
+      self->core().api().boxlite_free_box_info(info);  // owned by the callback
+    }
+    self->Complete(err, "box info");
+  });
 }
 
-void ListOp::Callback(bl_box_info_list* list, bl_error* err, void* ud) {
-  auto* self = static_cast<ListOp*>(ud);
-  if (list != nullptr) {
-    for (int i = 0; i < list->count && list->items != nullptr; ++i) {
-      self->items_.push_back(BoxInfoData::From(list->items[i]));
+void ListOp::Callback(bl_box_info_list* list, bl_error* err, void* ud) noexcept {
+  GuardCallback("ListOp", [&] {
+    auto* self = static_cast<ListOp*>(ud);
+    if (list != nullptr) {
+      for (int i = 0; i < list->count && list->items != nullptr; ++i) {
+        self->items_.push_back(BoxInfoData::From(list->items[i]));
+      }
+      self->core().api().boxlite_free_box_info_list(list);  // owned by the callback
     }
-    self->core().api().boxlite_free_box_info_list(list);  // owned by the callback
-  }
-  self->Complete(err, "list boxes");
+    self->Complete(err, "list boxes");
+  });
 }
 
 Napi::Value ListOp::Result(Napi::Env env) {
@@ -115,10 +124,12 @@ Napi::Value ListOp::Result(Napi::Env env) {
   return arr;
 }
 
-void BoxMetricsOp::Callback(bl_box_metrics* metrics, bl_error* err, void* ud) {
-  auto* self = static_cast<BoxMetricsOp*>(ud);
-  if (metrics != nullptr) self->metrics_ = *metrics;  // borrowed: copy, never free
-  self->Complete(err, "box metrics");
+void BoxMetricsOp::Callback(bl_box_metrics* metrics, bl_error* err, void* ud) noexcept {
+  GuardCallback("BoxMetricsOp", [&] {
+    auto* self = static_cast<BoxMetricsOp*>(ud);
+    if (metrics != nullptr) self->metrics_ = *metrics;  // borrowed: copy, never free
+    self->Complete(err, "box metrics");
+  });
 }
 
 Napi::Value BoxMetricsOp::Result(Napi::Env env) {
@@ -139,10 +150,12 @@ Napi::Value BoxMetricsOp::Result(Napi::Env env) {
   return o;
 }
 
-void RuntimeMetricsOp::Callback(bl_runtime_metrics* metrics, bl_error* err, void* ud) {
-  auto* self = static_cast<RuntimeMetricsOp*>(ud);
-  if (metrics != nullptr) self->metrics_ = *metrics;  // borrowed: copy, never free
-  self->Complete(err, "runtime metrics");
+void RuntimeMetricsOp::Callback(bl_runtime_metrics* metrics, bl_error* err, void* ud) noexcept {
+  GuardCallback("RuntimeMetricsOp", [&] {
+    auto* self = static_cast<RuntimeMetricsOp*>(ud);
+    if (metrics != nullptr) self->metrics_ = *metrics;  // borrowed: copy, never free
+    self->Complete(err, "runtime metrics");
+  });
 }
 
 Napi::Value RuntimeMetricsOp::Result(Napi::Env env) {

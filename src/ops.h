@@ -19,7 +19,7 @@ namespace boxlite {
 class DoneOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
-  static void Callback(bl_error* err, void* ud);
+  static void Callback(bl_error* err, void* ud) noexcept;
 };
 
 // create / get: the callback owns a box handle; it becomes a JS NativeBox.
@@ -27,7 +27,7 @@ class BoxOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
   ~BoxOp() override;
-  static void Callback(bl_box* box, bl_error* err, void* ud);
+  static void Callback(bl_box* box, bl_error* err, void* ud) noexcept;
 
  protected:
   Napi::Value Result(Napi::Env env) override;
@@ -62,7 +62,7 @@ struct BoxInfoData {
 class InfoOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
-  static void Callback(bl_box_info* info, bl_error* err, void* ud);
+  static void Callback(bl_box_info* info, bl_error* err, void* ud) noexcept;
 
  protected:
   Napi::Value Result(Napi::Env env) override { return info_.ToJs(env); }
@@ -74,7 +74,7 @@ class InfoOp : public AsyncOp {
 class ListOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
-  static void Callback(bl_box_info_list* list, bl_error* err, void* ud);
+  static void Callback(bl_box_info_list* list, bl_error* err, void* ud) noexcept;
 
  protected:
   Napi::Value Result(Napi::Env env) override;
@@ -86,7 +86,7 @@ class ListOp : public AsyncOp {
 class BoxMetricsOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
-  static void Callback(bl_box_metrics* metrics, bl_error* err, void* ud);
+  static void Callback(bl_box_metrics* metrics, bl_error* err, void* ud) noexcept;
 
  protected:
   Napi::Value Result(Napi::Env env) override;
@@ -98,7 +98,7 @@ class BoxMetricsOp : public AsyncOp {
 class RuntimeMetricsOp : public AsyncOp {
  public:
   using AsyncOp::AsyncOp;
-  static void Callback(bl_runtime_metrics* metrics, bl_error* err, void* ud);
+  static void Callback(bl_runtime_metrics* metrics, bl_error* err, void* ud) noexcept;
 
  protected:
   Napi::Value Result(Napi::Env env) override;

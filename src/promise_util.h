@@ -5,6 +5,9 @@
 
 #include <napi.h>
 
+#include <exception>
+#include <string>
+
 namespace boxlite {
 
 template <typename Body>
@@ -14,6 +17,12 @@ Napi::Value AsPromise(Napi::Env env, Body&& body) {
   } catch (const Napi::Error& e) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(e.Value());
+    return deferred.Promise();
+  } catch (const std::exception& e) {
+    // A native failure (bad_alloc, length_error, ...) is a rejection too,
+    // never a C++ exception escaping into N-API's C frames.
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(Napi::Error::New(env, std::string("internal error: ") + e.what()).Value());
     return deferred.Promise();
   }
 }

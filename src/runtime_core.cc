@@ -10,6 +10,7 @@
 
 #include "addon_data.h"
 #include "box_record.h"
+#include "c_callback.h"
 #include "exec_core.h"
 #include "js_runtime.h"
 
@@ -51,11 +52,13 @@ struct ShutdownWait {
   std::condition_variable cv;
   bool done = false;
 
-  static void OnDone(bl_error* /*err*/, void* ud) {
-    auto* self = static_cast<ShutdownWait*>(ud);
-    std::lock_guard<std::mutex> lock(self->mu);
-    self->done = true;
-    self->cv.notify_all();
+  static void OnDone(bl_error* /*err*/, void* ud) noexcept {
+    GuardCallback("shutdown", [&] {
+      auto* self = static_cast<ShutdownWait*>(ud);
+      std::lock_guard<std::mutex> lock(self->mu);
+      self->done = true;
+      self->cv.notify_all();
+    });
   }
   void WaitFor(std::chrono::seconds limit) {
     std::unique_lock<std::mutex> lock(mu);
@@ -105,6 +108,14 @@ Napi::Value ToBuffer(Napi::Env env, const std::string* bytes) {
   return list;
 }
 
+// listener(stdout?, stderr?, exitCode?, complete, reason?)
+void CallListener(Napi::Env env, Napi::FunctionReference& fn, const ExecCore::Output& out,
+                  bool giveExit, int exitCode, bool complete) {
+  fn.Call({ToBuffer(env, out.data[ExecCore::kStdout]), ToBuffer(env, out.data[ExecCore::kStderr]),
+           giveExit ? Napi::Value(Napi::Number::New(env, exitCode)) : env.Undefined(), Napi::Boolean::New(env, complete),
+           giveExit && !out.reason.empty() ? Napi::Value(Napi::String::New(env, out.reason)) : env.Undefined()});
+}
+
 // Cores whose drain thread may be running. process.exit() skips env cleanup,
 // so an atexit hook stops those threads before static destructors run.
 std::mutex& LiveMutex() {
@@ -141,6 +152,12 @@ void DispatchEvent(Napi::Env env, Napi::Function /*unused*/, RuntimeCore* core, 
     // for throwing event handlers. (Rethrowing from a TSFN callback would only
     // print a DEP0168 warning and lose the user's error.)
     napi_fatal_exception(env, e.Value());
+  } catch (const std::exception& e) {
+    // Native failure (e.g. bad_alloc): a JS error, never an unwind through
+    // libuv's C frames.
+    napi_fatal_exception(env, Napi::Error::New(env, std::string("boxlite-native: ") + e.what()).Value());
+  } catch (...) {
+    napi_fatal_exception(env, Napi::Error::New(env, "boxlite-native: unknown native exception").Value());
   }
 }
 
@@ -206,7 +223,6 @@ void RuntimeCore::DrainLoop() {
 
 void RuntimeCore::StopDrainForExit() {
   closing_.store(true, std::memory_order_release);
-  WakeThrottledStreams();
   stopDrain_.store(true, std::memory_order_release);
   std::lock_guard<std::mutex> lock(drainJoinMu_);
   if (drainThread_.joinable()) drainThread_.join();
@@ -262,7 +278,6 @@ void RuntimeCore::CloseUnreferenced() {
 void RuntimeCore::BeginClose() {
   state_ = State::Closing;
   closing_.store(true, std::memory_order_release);
-  WakeThrottledStreams();
   closeThread_ = std::thread([this] {
     NameThisThread("boxlite-close");
     RunCloseSequence();
@@ -334,7 +349,7 @@ void RuntimeCore::FinishClose(Napi::Env env, bool canCallJs) {
     for (auto& entry : execs_) execs.push_back(entry.second);
     execs_.clear();
   }
-  std::unordered_map<const ExecCore*, Napi::FunctionReference> listeners = std::move(listeners_);
+  std::unordered_map<const ExecCore*, Listener> listeners = std::move(listeners_);
   listeners_.clear();
 
   // Every step below runs even if JS throws (or cannot run, while a worker
@@ -367,16 +382,16 @@ void RuntimeCore::FinishClose(Napi::Env env, bool canCallJs) {
   if (canCallJs) {
     for (AsyncOp* op : dropped) guarded([&] { op->RejectStopped(env); });
     // An execution whose Exit never arrived was torn down with the runtime:
-    // report it the way execution_free would (-129), after its last output.
-    for (auto& exec : execs) {
-      if (exec->exitDelivered) continue;
-      exec->exitDelivered = true;
-      auto it = listeners.find(exec.get());
-      if (it == listeners.end()) continue;
+    // report it the way execution_free would (-129), after what is still in
+    // memory. Spilled bytes nobody read are dropped, and the reason says so.
+    for (auto& entry : listeners) {
+      ExecCore& exec = *entry.second.exec;
+      if (exec.completeDelivered) continue;
       guarded([&] {
-        ExecCore::Output out = exec->TakeOutput();
-        it->second.Call({ToBuffer(env, out.out), ToBuffer(env, out.err),
-                         Napi::Number::New(env, out.exited ? out.exitCode : -129)});
+        ExecCore::Output out = exec.TakeOutput(/*everything=*/true);
+        bool giveExit = !exec.exitDelivered;
+        exec.exitDelivered = exec.completeDelivered = true;
+        CallListener(env, entry.second.fn, out, giveExit, out.exited ? out.exitCode : -129, true);
       });
     }
     for (auto& waiter : waiters) guarded([&] { waiter.Resolve(env.Undefined()); });
@@ -392,7 +407,6 @@ void RuntimeCore::OnEnvCleanup(void* arg) {
   if (core->state_ == State::Open) {
     core->state_ = State::Closing;
     core->closing_.store(true, std::memory_order_release);
-    core->WakeThrottledStreams();
     core->RunCloseSequence();
   } else if (core->closeThread_.joinable()) {
     core->closeThread_.join();
@@ -400,38 +414,62 @@ void RuntimeCore::OnEnvCleanup(void* arg) {
   if (core->state_ != State::Closed) core->FinishClose(Napi::Env(core->env_), false);
 }
 
-void RuntimeCore::WakeThrottledStreams() {
-  std::lock_guard<std::mutex> lock(execMu_);
-  for (auto& entry : execs_) entry.second->Wake();
-}
-
-void RuntimeCore::SetListener(Napi::Env /*env*/, ExecCore* exec, Napi::Function listener) {
-  listeners_[exec] = Napi::Persistent(listener);
+void RuntimeCore::SetListener(Napi::Env /*env*/, const std::shared_ptr<ExecCore>& exec, Napi::Function listener) {
+  listeners_[exec.get()] = Listener{Napi::Persistent(listener), exec};
 }
 
 void RuntimeCore::DropListener(ExecCore* exec) { listeners_.erase(exec); }
 
+bool RuntimeCore::ReserveOutputMemory(size_t bytes) {
+  uint64_t budget = outputMemoryBudget_.load(std::memory_order_relaxed);
+  uint64_t used = outputMemory_.load(std::memory_order_relaxed);
+  do {
+    if (used + bytes > budget) return false;
+  } while (!outputMemory_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void RuntimeCore::ReleaseOutputMemory(size_t bytes) {
+  if (bytes > 0) outputMemory_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
 void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
-  ExecCore::Output out = exec.TakeOutput();
-  if (exec.exitDelivered) return;
-  const bool exited = out.exited;
-  std::exception_ptr thrown;
+  if (exec.completeDelivered) return;
   auto it = listeners_.find(&exec);
-  if (it != listeners_.end() && (out.out || out.err || exited)) {
-    Napi::FunctionReference& listener = it->second;
+  if (it != listeners_.end() && it->second.fn.Value().IsEmpty()) {
+    // The Execution was garbage-collected after its exit (the reference is
+    // weak by then): nobody can read the rest. Release it now.
+    exec.Discard(ExecCore::kStdout);
+    exec.Discard(ExecCore::kStderr);
+    exec.completeDelivered = true;
+    listeners_.erase(it);
+    return;
+  }
+  ExecCore::Output out = exec.TakeOutput();
+  std::exception_ptr thrown;
+  if (it != listeners_.end() && (out.data[0] || out.data[1] || out.exited || out.complete)) {
     try {
-      listener.Call({ToBuffer(env, out.out), ToBuffer(env, out.err),
-                     exited ? Napi::Number::New(env, out.exitCode) : env.Undefined()});
+      CallListener(env, it->second.fn, out, out.exited, out.exitCode, out.complete);
     } catch (...) {
       thrown = std::current_exception();
     }
   }
-  if (exited) {
-    exec.ReleaseBuffers();
+  if (out.exited) {
     exec.exitDelivered = true;
-    listeners_.erase(&exec);
+    // The process is gone and libboxlite will call nothing more: free the
+    // handle now, and stop keeping the loop alive (unread spilled output
+    // must not keep a process from exiting, as an unread pipe would not).
     EndWork(env);
     ReapExecution(env, exec.shared_from_this());
+    // From now on only the reader keeps this execution: an Execution dropped
+    // with unread output must be collectable (NativeExecution's finalizer
+    // then discards what is held).
+    auto held = listeners_.find(&exec);
+    if (held != listeners_.end() && !out.complete) held->second.fn.Unref();
+  }
+  if (out.complete) {
+    exec.completeDelivered = true;
+    listeners_.erase(&exec);
   }
   if (thrown) std::rethrow_exception(thrown);
 }

@@ -84,10 +84,16 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   void CloseUnreferenced();
 
   // Execution streams: the JS listener for an execution's output and exit.
-  void SetListener(Napi::Env env, ExecCore* exec, Napi::Function listener);
+  void SetListener(Napi::Env env, const std::shared_ptr<ExecCore>& exec, Napi::Function listener);
   void DropListener(ExecCore* exec);
   void DeliverOutput(Napi::Env env, ExecCore& exec);
   void DeliverCloseDone(Napi::Env env);
+
+  // --- output memory shared by every execution of this runtime (any thread) --
+  // Past the budget, executions spill to disk instead (ExecCore).
+  bool ReserveOutputMemory(size_t bytes);
+  void ReleaseOutputMemory(size_t bytes);
+  void SetOutputMemoryBudget(uint64_t bytes) { outputMemoryBudget_.store(bytes, std::memory_order_relaxed); }
 
   // --- blocking work on the libuv pool ----------------------------------------
   // Brackets the body of a pool job that touches libboxlite handles. Called
@@ -114,7 +120,6 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   void BeginClose();
   void RunCloseSequence();
   void FinishClose(Napi::Env env, bool canCallJs);
-  void WakeThrottledStreams();
   void ReapExecution(Napi::Env env, const std::shared_ptr<ExecCore>& exec);
   static void OnEnvCleanup(void* arg);
 
@@ -136,7 +141,12 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   int outstanding_ = 0;
   NativeRuntime* wrapper_ = nullptr;
   std::unordered_set<AsyncOp*> ops_;
-  std::unordered_map<const ExecCore*, Napi::FunctionReference> listeners_;
+  // Executions whose output is not complete yet, with their JS listener.
+  struct Listener {
+    Napi::FunctionReference fn;
+    std::shared_ptr<ExecCore> exec;
+  };
+  std::unordered_map<const ExecCore*, Listener> listeners_;
   std::vector<Napi::Promise::Deferred> closeWaiters_;
 
   std::mutex busyMu_;
@@ -147,6 +157,9 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   // until the exit is dispatched and the handle freed, or until runtime_free.
   std::mutex execMu_;
   std::unordered_map<ExecCore*, std::shared_ptr<ExecCore>> execs_;
+
+  std::atomic<uint64_t> outputMemory_{0};
+  std::atomic<uint64_t> outputMemoryBudget_{64ull << 20};
 
   std::mutex boxMu_;
   std::unordered_set<BoxRecord*> boxes_;

@@ -11,7 +11,11 @@
 //  - Nobody attached and nobody polling for `idleTimeoutMs` -> reaped
 //    (SIGHUP, SIGKILL after a grace period) and answered 410 from then on.
 // Memory is bounded: past `maxBufferedBytes` of unread output the engine's
-// streams are paused (backpressure), never dropped.
+// streams are paused (backpressure), never dropped; the engine keeps the rest
+// within its own limits (Runtime `limits`), and past those kills the command
+// with a reason that GET .../executions/{id} and the attach error frame report.
+// Reconnects lose nothing the kernel did not take: frames handed to ws but
+// not yet written to the socket go back to the queue when the socket dies.
 import type { Readable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Execution } from '../runtime-types';
@@ -73,8 +77,14 @@ export class ExecSession {
   private killRequested = false;
   private exitFrameSent = false;
   private stdinEnded = false;
+  /** Why this package killed the command (output limit), or null. */
+  private limitFailure: string | null = null;
+  /** Why stdin refuses further bytes (e.g. its limit was reached), or null. */
+  private stdinFailure: string | null = null;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
+  /** Frames sent on the current socket, oldest first, until the kernel took them. */
+  private inFlight: InFlightFrame[] = [];
   private outputPaused = false;
   /** After reaping, output is read and thrown away so the engine never stalls. */
   private discardOutput = false;
@@ -101,11 +111,27 @@ export class ExecSession {
     this.pump(execution.stderr, STDERR);
     // A write after the process is gone must surface as an error frame or be
     // ignored, never as an unhandled 'error' event that kills the server.
-    execution.stdin.on('error', (err) => this.reportToSocket(`stdin: ${messageOf(err)}`));
-    execution.wait().then(
-      (code) => this.onProcessExit(code, null),
+    execution.stdin.on('error', (err) => {
+      this.stdinFailure ??= messageOf(err);
+      this.reportToSocket(`stdin: ${messageOf(err)}`);
+      // A socket paused for stdin backpressure would wait for a 'drain' that
+      // an errored stream never emits: read again (refusals are answered).
+      const ws = this.socket;
+      if (ws !== null && ws.isPaused) ws.resume();
+    });
+    // The status follows the process (its output may still be unread, kept by
+    // the engine within its limits); the exit frame follows the last byte.
+    execution.exited().then(
+      (code) => {
+        const reason = execution.endReason;
+        if (reason !== null && reason.startsWith('resource exhausted')) this.onProcessExit(code, reason, true);
+        else this.onProcessExit(code, null);
+      },
       (err) => this.onProcessExit(-1, messageOf(err)),
     );
+    execution.wait().catch(() => {
+      // reported through exited() and endReason above
+    });
     this.armIdleTimer();
   }
 
@@ -157,7 +183,17 @@ export class ExecSession {
   }
 
   private sendFrame(ws: WebSocket, frame: Buffer): void {
-    ws.send(frame, { binary: true }, () => {
+    // ws calls back once the frame was written to the socket (the kernel has
+    // it) or failed. Until then the frame is ours: if the socket dies first,
+    // detach() queues it again for the next attach.
+    const entry: InFlightFrame = { frame, written: false };
+    const inFlight = this.inFlight;
+    inFlight.push(entry);
+    ws.send(frame, { binary: true }, (err) => {
+      if (!err) {
+        entry.written = true;
+        while (inFlight.length > 0 && inFlight[0].written) inFlight.shift();
+      }
       if (this.outputPaused && this.socket === ws && ws.bufferedAmount < SOCKET_LOW_WATER) this.resumeOutput();
     });
     if (ws.bufferedAmount > SOCKET_HIGH_WATER) this.pauseOutput();
@@ -187,14 +223,21 @@ export class ExecSession {
 
   // ---- exit ---------------------------------------------------------------
 
-  private onProcessExit(code: number, failure: string | null): void {
+  private onProcessExit(code: number, failure: string | null, limitExceeded = false): void {
     if (this.processExited) return;
     this.processExited = true;
     this.endedAt = Date.now();
     this.exitCode = code;
     if (this.graceTimer) { clearTimeout(this.graceTimer); this.graceTimer = null; }
     const elapsed = this.endedAt - this.startedAt;
-    if (failure !== null) {
+    if (limitExceeded && failure !== null) {
+      // Killed by the engine facade for exceeding its output limit: tell an
+      // attached client now (the exit frame follows the retained output).
+      this.status = 'killed';
+      this.errorMessage = failure;
+      this.limitFailure = failure;
+      this.reportToSocket(failure);
+    } else if (failure !== null) {
       this.status = 'killed';
       this.errorMessage = failure;
     } else if (this.killRequested) {
@@ -223,6 +266,8 @@ export class ExecSession {
 
   private sendExit(ws: WebSocket): void {
     if (ws.readyState !== ws.OPEN) return;
+    // Ended by the output limit: whoever attaches hears why, before the exit.
+    if (this.limitFailure !== null) ws.send(errorFrame(this.limitFailure));
     this.exitFrameSent = true;
     ws.send(exitFrame(this.exitCode ?? -1));
     ws.close(1000);
@@ -262,6 +307,14 @@ export class ExecSession {
   private detach(ws: WebSocket): void {
     if (this.socket !== ws) return;
     this.socket = null;
+    // Frames the socket never wrote (abrupt close) go first to the next attach.
+    const unsent = this.inFlight.filter((entry) => !entry.written).map((entry) => entry.frame);
+    this.inFlight = [];
+    if (unsent.length > 0 && !this.discardOutput) {
+      this.queue = unsent.concat(this.queue);
+      for (const frame of unsent) this.queuedBytes += frame.length;
+      if (this.queuedBytes >= this.init.timings.maxBufferedBytes) this.pauseOutput();
+    }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
     if (!this.evicted && !this.reaped) this.armIdleTimer();
   }
@@ -295,6 +348,11 @@ export class ExecSession {
       return;
     }
     if (bytes.length === 0) return;
+    if (this.stdinFailure !== null) {
+      // Every refused frame is answered: no stdin byte is dropped silently.
+      this.reportToSocket(`stdin refused ${bytes.length} bytes: ${this.stdinFailure}`);
+      return;
+    }
     const ok = this.execution.stdin.write(bytes);
     const ws = this.socket;
     // Hold further stdin frames until the engine took these (ws >= 8 can pause).
@@ -410,6 +468,12 @@ export class ExecSession {
       error_message: this.errorMessage,
     };
   }
+}
+
+interface InFlightFrame {
+  frame: Buffer;
+  /** The socket wrote it: the kernel has it. */
+  written: boolean;
 }
 
 function messageOf(err: unknown): string {
