@@ -248,7 +248,7 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
       + 'For tests and local development only.');
     const created = args.home === undefined;
     const home = args.home ?? mkdtempSync(path.join(tmpdir(), 'boxlite-native-serve-'));
-    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath(), limits: args.limits });
+    const runtime = await Runtime.open({ homeDir: home, libraryPath: testEngineLibraryPath(), limits: args.execLimits });
     return { runtime, home, cleanup: () => { if (created) rmSync(home, { recursive: true, force: true }); } };
   }
   const runtime = await Runtime.open({
