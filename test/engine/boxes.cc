@@ -29,7 +29,11 @@ std::string mint_id() {
   return id;
 }
 
+// boxlite_get / boxlite_get_info: libboxlite's C layer wraps a miss once more
+// (sdks/c/src/box_handle.rs, info.rs), so the text reads "box not found: Box not found: <x>".
 Failure not_found(const std::string& what) { return fail(BL_NOT_FOUND, "Box not found: " + what); }
+// boxlite_remove: the core's own NotFound(id_or_name) (runtime/rt_impl.rs resolve_id).
+Failure remove_not_found(const std::string& what) { return fail(BL_NOT_FOUND, what); }
 
 // Start, exec, metrics and copy need a live handle (ABI §5, handle caveats).
 Failure check_live(const bl_box& box) {
@@ -41,16 +45,24 @@ Failure check_live(const bl_box& box) {
 
 Failure create_record(const std::shared_ptr<Core>& core, const BoxConfig& cfg, std::shared_ptr<BoxRecord>* out) {
   if (core->shut_down) return fail(BL_STOPPED, "Cannot create box: runtime has been shut down");
+  // 0.9.7's BoxOptions::sanitize_common (runtime/options.rs): Config.
+  // (0.10.0 raises InvalidArgument with the same text.)
   if (cfg.detach && cfg.auto_remove)
     return fail(BL_CONFIG,
-                "remove-on-stop is incompatible with detach=true: a detached box outlives its runtime; "
-                "call boxlite_options_set_auto_remove(opts, 0)");
-  if (cfg.image.empty()) return fail(BL_IMAGE, "invalid image reference: ''");
+                "remove-on-stop is incompatible with detach=true. Detached boxes should use auto_delete=0 "
+                "(or deprecated auto_remove=false) for manual lifecycle control.");
+  // The image reference is not parsed before start (an empty or malformed
+  // one is stored as given), as in libboxlite.
   int64_t started = now_ms();
   std::lock_guard<std::mutex> lk(core->mu);
-  if (!cfg.name.empty())
-    for (auto& [id, other] : core->boxes)
-      if (other->cfg.name == cfg.name) return fail(BL_ALREADY_EXISTS, "box with name '" + cfg.name + "' already exists");
+  // libboxlite checks a name with its general lookup (rt_impl.rs
+  // create_inner): a name equal to an existing box's name, id or unique id
+  // prefix is taken; an ambiguous prefix fails with the lookup's own error.
+  if (!cfg.name.empty()) {
+    std::shared_ptr<BoxRecord> taken;
+    if (Failure f = core->lookup_locked(cfg.name, &taken)) return f;
+    if (taken) return fail(BL_INVALID_ARGUMENT, "box with name '" + cfg.name + "' already exists");
+  }
   auto rec = std::make_shared<BoxRecord>();
   do rec->id = mint_id();
   while (core->boxes.count(rec->id));
@@ -81,6 +93,7 @@ void fill_info(bl_box_info* info, BoxRecord& rec) {
   info->cpus = c.cpus;
   info->memory_mib = c.memory_mib;
   info->created_at = rec.created_at;
+  info->auto_resume = 1;  // libboxlite's default (runtime/types.rs: auto_resume.unwrap_or(true))
   auto* net = static_cast<bl_network_info*>(calloc(1, sizeof(bl_network_info)));
   net->mode = c.network_enabled ? 0 : 1;
   net->allow_net_count = static_cast<int>(c.allow_net.size());
@@ -183,7 +196,7 @@ extern "C" bl_code boxlite_options_new(const char* image, bl_options** out, bl_e
   return BL_OK;
 }
 extern "C" void boxlite_options_set_rootfs_path(bl_options* o, const char* path) {
-  if (o && ok_str(path)) o->cfg.image = path;
+  if (o && ok_str(path)) o->cfg.image = "rootfs:" + std::string(path);  // how libboxlite's info reports it
 }
 extern "C" void boxlite_options_set_name(bl_options* o, const char* name) {
   if (o && ok_str(name)) o->cfg.name = name;
@@ -245,8 +258,8 @@ extern "C" bl_code boxlite_create_box(bl_runtime* rt, bl_options* opts, bl_box_c
     std::shared_ptr<BoxRecord> rec;
     if (!f) f = create_record(core, cfg, &rec);
     std::unique_ptr<bl_box> handle;
-    if (f) core->boxes_failed++;
-    else core->boxes_created++, handle.reset(new bl_box{core, core->instance_for(rec)});
+    // A refused create is not a failed box (libboxlite counts failed boots).
+    if (!f) core->boxes_created++, handle.reset(new bl_box{core, core->instance_for(rec)});
     core->queue->post([cb, ud, f, handle = std::move(handle)]() mutable {
       CallbackError e(f);
       cb(handle.release(), &e.e, ud);  // owned by the callback
@@ -277,8 +290,9 @@ extern "C" bl_code boxlite_get(bl_runtime* rt, const char* id_or_name, bl_box_cb
   core->run_async([core, id, cb, ud, af] {
     Failure f = af ? *af : Failure{};
     std::unique_ptr<bl_box> handle;
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
     if (!f) {
-      auto rec = core->find(id);
       if (!rec) f = not_found(id);
       else handle.reset(new bl_box{core, core->instance_for(rec)});
     }
@@ -298,8 +312,9 @@ extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int fo
   auto core = rt->core;
   core->run_async([core, id, force, cb, ud, af] {
     Failure f = af ? *af : Failure{};
-    auto rec = f ? nullptr : core->find(id);
-    if (!f && !rec) f = not_found(id);
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
+    if (!f && !rec) f = remove_not_found(id);
     if (!f) {
       bool running;
       {
@@ -307,7 +322,9 @@ extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int fo
         running = rec->status == "running";
       }
       if (running && !force)
-        f = fail(BL_INVALID_STATE, "cannot remove box " + rec->id + ": it is running; stop it first or remove it with force");
+        // libboxlite's text (rt_impl.rs remove_box); the "VM" pid is this process.
+        f = fail(BL_INVALID_STATE, "cannot remove box " + rec->id + " with live pid Some(" + std::to_string(getpid()) +
+                                       ") (status: Running). Use force=true to stop first");
       else {
         if (running) core->stop_box(rec);  // force: stop first, which also kills its executions
         core->remove_box_files(rec);
@@ -324,8 +341,11 @@ extern "C" bl_code boxlite_get_info(bl_runtime* rt, const char* id_or_name, bl_b
   if (bl_code rc = by_id("get_info", rt, id_or_name, cb != nullptr, err, &id, &af)) return rc;
   auto core = rt->core;
   core->run_async([core, id, cb, ud, af] {
-    auto rec = af ? nullptr : core->find(id);
-    post_info(core, cb, ud, af ? *af : rec ? Failure{} : not_found(id), rec);
+    Failure f = af ? *af : Failure{};
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
+    if (!f && !rec) f = not_found(id);
+    post_info(core, cb, ud, f, f ? nullptr : rec);
   });
   return BL_OK;
 }

@@ -141,7 +141,8 @@ struct Core;
 struct BoxConfig {
   std::string image;
   std::string name;  // empty = none
-  int cpus = 2, memory_mib = 2048, disk_gb = 0;
+  // libboxlite's defaults (runtime/constants.rs vm_defaults), reported by info.
+  int cpus = 1, memory_mib = 1024, disk_gb = 0;
   std::string workdir;
   std::vector<std::pair<std::string, std::string>> env;
   bool network_enabled = true;
@@ -193,11 +194,20 @@ struct Core {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<BoxRecord>> boxes;
   std::map<std::string, std::weak_ptr<BoxInstance>> instances;
-  std::atomic<int> boxes_created{0}, boxes_failed{0}, commands{0}, exec_errors{0};
+  // As libboxlite counts them (metrics/runtime_metrics.rs): created on a
+  // successful create, stopped on stop, failed on a failed boot; "running"
+  // is created - stopped - failed (so configured boxes count as running).
+  std::atomic<int> boxes_created{0}, boxes_failed{0}, boxes_stopped{0}, commands{0}, exec_errors{0};
 
   ~Core();
   // Runs `task` on a worker (inline once the runtime is freed: its event is dropped then).
   void run_async(std::function<void()> task);
+  // libboxlite's lookup (litebox/manager.rs lookup_box): exact id, then exact
+  // name, then a unique id prefix; an ambiguous prefix is InvalidArgument.
+  // *out stays null when nothing matches.
+  Failure lookup(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out);
+  Failure lookup_locked(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out);  // mu held
+  // lookup() without the ambiguity error (null then too).
   std::shared_ptr<BoxRecord> find(const std::string& id_or_name);
   std::shared_ptr<BoxInstance> instance_for(const std::shared_ptr<BoxRecord>& rec);
   void forget(const std::string& id);  // drops the record after removal

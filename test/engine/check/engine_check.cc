@@ -317,7 +317,9 @@ void check_runtime_lock() {
   bl_error e{};
   CHECK_EQ_INT(boxlite_runtime_new(home.c_str(), nullptr, 0, &b, &e), BL_INTERNAL);
   CHECK(b == nullptr, "out reset");
-  CHECK_EQ_STR(take(&e), "internal error: Another BoxliteRuntime is already using directory: " + home);
+  CHECK_EQ_STR(take(&e), "internal error: Failed to acquire runtime lock at " + home +
+                             ": internal error: Another BoxliteRuntime is already using directory: " + home +
+                             "\nOnly one runtime instance can use a BOXLITE_HOME directory at a time.");
   CHECK_EQ_INT(boxlite_runtime_new(home.c_str(), nullptr, -1, &b, &e), BL_INVALID_ARGUMENT);
   boxlite_error_free(&e);
   boxlite_runtime_free(a);
@@ -405,7 +407,10 @@ void check_boxes() {
   int code;
   std::string msg;
   CHECK(create(rt, "alpha", false, &code, &msg) == nullptr, "duplicate name");
-  CHECK_EQ_INT(code, BL_ALREADY_EXISTS);
+  CHECK_EQ_INT(code, BL_INVALID_ARGUMENT);  // libboxlite's create_inner: InvalidArgument, not AlreadyExists
+  CHECK_EQ_STR(msg, "invalid argument: box with name 'alpha' already exists");
+  CHECK(create(rt, box_id.c_str(), false, &code, &msg) == nullptr, "a name equal to another box's id is taken");
+  CHECK_EQ_INT(code, BL_INVALID_ARGUMENT);
   CHECK(create(rt, "det", true, &code, &msg, true) == nullptr, "detach + auto_remove");
   CHECK_EQ_INT(code, BL_CONFIG);
   CHECK(msg.rfind("configuration error: remove-on-stop is incompatible with detach=true", 0) == 0, "%s", msg.c_str());
