@@ -58,6 +58,15 @@ function optionalPositiveInt(value: unknown, name: string): number | undefined {
   return value;
 }
 
+// libboxlite stores cpus as a u8 (a larger int would be truncated).
+function optionalCpus(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 255) {
+    throw invalid('cpus must be an integer from 1 to 255');
+  }
+  return value;
+}
+
 function optionalBool(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`);
@@ -113,12 +122,17 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
       throw invalid("network.mode must be 'enabled' or 'disabled'");
     }
     network = { mode: n.mode, allowNet: stringArray(n.allowNet, 'network.allowNet') };
+    // libboxlite's C layer drops an allow-list once the network is disabled
+    // (boxlite_options_add_network_allow); say so instead of losing it.
+    if (network.mode === 'disabled' && network.allowNet?.length) {
+      throw invalid('network.mode "disabled" is incompatible with network.allowNet; remove allowNet or use mode "enabled"');
+    }
   }
   return {
     image,
     rootfsPath,
     name: optionalString(options.name, 'name', { nonEmpty: true }),
-    cpus: optionalPositiveInt(options.cpus, 'cpus'),
+    cpus: optionalCpus(options.cpus),
     memoryMib: optionalPositiveInt(options.memoryMib, 'memoryMib'),
     diskSizeGb: optionalPositiveInt(options.diskSizeGb, 'diskSizeGb'),
     workdir: optionalString(options.workdir, 'workdir', { nonEmpty: true }),

@@ -129,7 +129,7 @@ function normalise(result: ScenarioResult, home: string): Normalised[] {
     return {
       label: o.label,
       ok: false,
-      errorClass: BoxliteErrorCode[boxliteCodeForMessagePrefix(message)] ?? 'none',
+      errorClass: boxliteCodeForMessagePrefix(message) === 0 ? 'none' : BoxliteErrorCode[boxliteCodeForMessagePrefix(message)],
       message: normaliseText(message, home, idLabels),
     };
   });
@@ -153,6 +153,70 @@ const VERSION_DIFFERENCES: Record<string, { real: Partial<Normalised>; testEngin
       ok: false,
       errorClass: 'Config',
       message: 'configuration error: remove-on-stop is incompatible with detach=true. Detached boxes should use auto_delete=0 (or deprecated auto_remove=false) for manual lifecycle control.',
+    },
+  },
+};
+
+/**
+ * Inputs this package's facade refuses before libboxlite sees them (a clear
+ * InvalidArgument instead of a value the C layer would silently drop or
+ * default: set_cpus/set_memory ignore values <= 0, add_network_allow is
+ * ignored once the network is disabled, options_new needs an image). The
+ * real engine's answer through the official SDK is pinned alongside.
+ */
+const FACADE_DIFFERENCES: Record<string, { real: Partial<Normalised>; testEngine: Partial<Normalised>; why: string }> = {
+  'create with an empty name': {
+    why: "the engine looks an empty name up like any other: every id matches it as a prefix, so with several boxes it fails with the lookup's ambiguity error",
+    real: { ok: false, errorClass: 'InvalidArgument', message: expect.stringMatching(/^invalid argument: multiple boxes match prefix '': \[/) as unknown as string },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: name must be a non-empty string' },
+  },
+  'cpus=0': {
+    why: 'the SDK stores 0 cpus; the C layer would ignore it and report the default (1)',
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: cpus must be an integer from 1 to 255' },
+  },
+  "cpus=256 (does not fit libboxlite's u8)": {
+    why: "the SDK refuses it in its own binding (no BoxLite prefix); the C layer would truncate it to a u8 (256 -> 0)",
+    real: { ok: false, errorClass: 'none', message: 'Failed to convert u32 to u8 on JsBoxOptions.cpus' },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: cpus must be an integer from 1 to 255' },
+  },
+  'cpus=1.5': {
+    why: 'the SDK truncates it to 1',
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: cpus must be an integer from 1 to 255' },
+  },
+  'memoryMib=0': {
+    why: 'the SDK stores 0 MiB; the C layer would ignore it and report the default (1024)',
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: memoryMib must be a positive integer' },
+  },
+  'an empty image reference': {
+    why: "the engine stores '' and would fail only at start (image pull)",
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: image must be a non-empty string' },
+  },
+  'neither image nor rootfsPath': {
+    why: "the SDK defaults to an image of its own; libboxlite's C layer needs one (boxlite_options_new)",
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: exactly one of image or rootfsPath is required' },
+  },
+  'both image and rootfsPath': {
+    why: 'the engine silently lets the rootfs win',
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: exactly one of image or rootfsPath is required' },
+  },
+  'an empty env key': {
+    why: 'the engine stores it (and the guest would get a nameless variable)',
+    real: { ok: true },
+    testEngine: { ok: false, errorClass: 'InvalidArgument', message: 'invalid argument: env keys must not be empty' },
+  },
+  'network disabled with an allow-list': {
+    why: "0.10.0 refuses it (InvalidArgument); 0.9.7's core says Config, but its C layer drops the allow-list silently once the network is disabled, so the facade refuses it first",
+    real: { ok: false, errorClass: 'InvalidArgument' },
+    testEngine: {
+      ok: false,
+      errorClass: 'InvalidArgument',
+      message: 'invalid argument: network.mode "disabled" is incompatible with network.allowNet; remove allowNet or use mode "enabled"',
     },
   },
 };
@@ -258,8 +322,11 @@ describe.skipIf(realEngine.skip !== null)(
 
     // One test per step, so a report names the operation that differs.
     for (const [index, { label }] of scenario.STEPS.entries()) {
-      const difference = VERSION_DIFFERENCES[label];
-      it(`${index + 1}. ${label}${difference ? ' (differs between 0.9.7 and 0.10.0: test engine follows 0.9.7)' : ''}`, () => {
+      const difference = VERSION_DIFFERENCES[label] ?? FACADE_DIFFERENCES[label];
+      const note = VERSION_DIFFERENCES[label]
+        ? ' (differs between 0.9.7 and 0.10.0: test engine follows 0.9.7)'
+        : FACADE_DIFFERENCES[label] ? ' (refused by this package before the engine)' : '';
+      it(`${index + 1}. ${label}${note}`, () => {
         const r = real[index];
         const o = ours[index];
         if (difference) {

@@ -48,6 +48,11 @@ export const STEPS = [
   { label: 'a digest reference', op: 'create', options: { image: 'alpine@sha256:' + '0'.repeat(64) } },
   { label: 'a rootfs path that does not exist (checked only at start)', op: 'create', as: 'rootfs', options: { rootfsPath: '/nonexistent/boxlite-rootfs' } },
   { label: 'info of the rootfs box', op: 'info', target: { ref: 'rootfs' } },
+  { label: 'a relative rootfs path', op: 'create', as: 'relroot', options: { rootfsPath: 'relative/rootfs' } },
+  { label: 'info of the relative rootfs box', op: 'info', target: { ref: 'relroot' } },
+  { label: 'relative workdir and volume paths (checked only at start)', op: 'create', options: {
+    image: IMAGE, workdir: 'relative', volumes: [{ hostPath: 'relative-host', guestPath: 'relative-guest' }],
+  } },
   { label: 'network disabled', op: 'create', as: 'nonet', options: { image: IMAGE, network: { mode: 'disabled' } } },
   { label: 'info of network disabled', op: 'info', target: { ref: 'nonet' } },
   { label: 'network allow-list', op: 'create', as: 'allow', options: { image: IMAGE, network: { mode: 'enabled', allowNet: ['example.com', '10.0.0.0/8'] } } },
@@ -72,6 +77,19 @@ export const STEPS = [
   { label: 'remove by full id', op: 'remove', target: { ref: 'anon' }, force: false },
   { label: 'list after removals', op: 'list' },
   { label: 'metrics after removals', op: 'metrics' },
+  // This package's facade is stricter than the engine for these: it refuses
+  // them before libboxlite sees them (FACADE_DIFFERENCES in the suite). Last,
+  // so the boxes the real engine creates here change no list or metrics above.
+  { label: 'create with an empty name', op: 'create', options: { image: IMAGE }, name: '' },
+  { label: 'cpus=0', op: 'create', options: { image: IMAGE, cpus: 0 } },
+  { label: 'cpus=256 (does not fit libboxlite\'s u8)', op: 'create', options: { image: IMAGE, cpus: 256 } },
+  { label: 'cpus=1.5', op: 'create', options: { image: IMAGE, cpus: 1.5 } },
+  { label: 'memoryMib=0', op: 'create', options: { image: IMAGE, memoryMib: 0 } },
+  { label: 'an empty image reference', op: 'create', options: { image: '' } },
+  { label: 'neither image nor rootfsPath', op: 'create', options: {} },
+  { label: 'both image and rootfsPath', op: 'create', options: { image: IMAGE, rootfsPath: '/nonexistent/boxlite-rootfs' } },
+  { label: 'network disabled with an allow-list', op: 'create', options: { image: IMAGE, network: { mode: 'disabled', allowNet: ['example.com'] } } },
+  { label: 'an empty env key', op: 'create', options: { image: IMAGE, env: { '': 'x' } } },
   { label: 'a second runtime on the same home', op: 'openSecondRuntime' },
 ];
 
