@@ -26,6 +26,7 @@ import type {
   RemoveBoxOptions,
   RunResult,
   Runtime as RuntimeApi,
+  RuntimeCapabilities,
   RuntimeMetrics,
   RuntimeOpenOptions,
   RuntimeRestOptions,
@@ -63,6 +64,15 @@ function optionalCpus(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 255) {
     throw invalid('cpus must be an integer from 1 to 255');
+  }
+  return value;
+}
+
+// libboxlite takes these as uint32 seconds.
+function optionalSeconds(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw invalid(`${name} must be a whole number of seconds from 0 to 4294967295`);
   }
   return value;
 }
@@ -143,6 +153,9 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
     detach: optionalBool(options.detach, 'detach'),
     entrypoint: stringArray(options.entrypoint, 'entrypoint'),
     cmd: stringArray(options.cmd, 'cmd'),
+    autoStop: optionalSeconds(options.autoStop, 'autoStop'),
+    autoDelete: optionalSeconds(options.autoDelete, 'autoDelete'),
+    autoResume: optionalBool(options.autoResume, 'autoResume'),
   };
 }
 
@@ -484,6 +497,7 @@ export class Runtime implements RuntimeApi {
       homeDir,
       libraryPath,
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
     });
     return new Runtime(native);
   }
@@ -497,6 +511,7 @@ export class Runtime implements RuntimeApi {
       pathPrefix: optionalString(options.pathPrefix, 'pathPrefix'),
       libraryPath: optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true }),
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
     });
     return new Runtime(native);
   }
@@ -509,6 +524,14 @@ export class Runtime implements RuntimeApi {
   /** Where libboxlite was loaded from, and its version. */
   get library(): { path: string; version: string } {
     return { path: this.#native.libraryPath, version: this.#native.libraryVersion };
+  }
+
+  /**
+   * What the loaded libboxlite release supports (README: "Supported
+   * libboxlite versions"). Options it lacks are refused with UnsupportedError.
+   */
+  get capabilities(): RuntimeCapabilities {
+    return this.#native.capabilities;
   }
 
   async createBox(options: BoxOptions): Promise<Box> {

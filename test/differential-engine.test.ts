@@ -155,6 +155,11 @@ const VERSION_DIFFERENCES: Record<string, { real: Partial<Normalised>; testEngin
       message: 'configuration error: remove-on-stop is incompatible with detach=true. Detached boxes should use auto_delete=0 (or deprecated auto_remove=false) for manual lifecycle control.',
     },
   },
+  'autoStop on a local runtime': {
+    why: "0.9.7 names it AutoPause (reject_local_lifecycle_policy, runtime/rt_impl.rs); #1135 renamed it AutoStop",
+    real: { ok: false, errorClass: 'Unsupported', message: 'unsupported: AutoStop is only supported by REST runtimes' },
+    testEngine: { ok: false, errorClass: 'Unsupported', message: 'unsupported: AutoPause is only supported by REST runtimes' },
+  },
 };
 
 /**
@@ -232,6 +237,7 @@ function commonInfo(i: BoxInfo) {
     running: i.running,
     cpus: i.cpus,
     memoryMib: i.memoryMib,
+    autoStop: i.autoStop,
     autoDelete: i.autoDelete,
     autoResume: i.autoResume,
     hasCreatedAt: Number.isInteger(i.createdAt) && i.createdAt > 1_600_000_000,

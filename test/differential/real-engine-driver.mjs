@@ -24,7 +24,12 @@ function toSdkOptions(o) {
   if (o.env !== undefined) out.env = Object.entries(o.env).map(([key, value]) => ({ key, value }));
   if (o.volumes !== undefined) out.volumes = o.volumes;
   if (o.network !== undefined) out.network = o.network;
-  if (o.autoRemove !== undefined) out.autoRemove = o.autoRemove;
+  // libboxlite's C layer defaults to remove-on-stop (auto_remove = 1); the
+  // SDK's binding defaults to false. Give the real engine the C default.
+  out.autoRemove = o.autoRemove ?? true;
+  if (o.autoStop !== undefined) out.autoStop = o.autoStop;
+  if (o.autoDelete !== undefined) out.autoDelete = o.autoDelete;
+  if (o.autoResume !== undefined) out.autoResume = o.autoResume;
   if (o.detach !== undefined) out.detach = o.detach;
   if (o.entrypoint !== undefined) out.entrypoint = o.entrypoint;
   if (o.cmd !== undefined) out.cmd = o.cmd;
@@ -40,6 +45,7 @@ function commonInfo(i) {
     running: i.state.running,
     cpus: i.cpus,
     memoryMib: i.memoryMib,
+    autoStop: i.autoStop,
     autoDelete: i.autoDelete,
     autoResume: i.autoResume,
     hasCreatedAt: typeof i.createdAt === 'string' && !Number.isNaN(Date.parse(i.createdAt)),

@@ -47,7 +47,9 @@ Failure create_record(const std::shared_ptr<Core>& core, const BoxConfig& cfg, s
   if (core->shut_down) return fail(BL_STOPPED, "Cannot create box: runtime has been shut down");
   // 0.9.7's BoxOptions::sanitize_common (runtime/options.rs): Config.
   // (0.10.0 raises InvalidArgument with the same text.)
-  if (cfg.detach && cfg.auto_remove)
+  // The local runtime's reject_local_lifecycle_policy (runtime/rt_impl.rs).
+  if (cfg.auto_pause > 0) return fail(BL_UNSUPPORTED, "AutoPause is only supported by REST runtimes");
+  if (cfg.detach && cfg.effective_auto_delete() > 0)
     return fail(BL_CONFIG,
                 "remove-on-stop is incompatible with detach=true. Detached boxes should use auto_delete=0 "
                 "(or deprecated auto_remove=false) for manual lifecycle control.");
@@ -81,7 +83,16 @@ Failure create_record(const std::shared_ptr<Core>& core, const BoxConfig& cfg, s
 
 char* dup_or_null(const std::string& s) { return s.empty() ? nullptr : strdup(s.c_str()); }
 
-void fill_info(bl_box_info* info, BoxRecord& rec) {
+// The CBoxInfo layout this build hands out (engine.h).
+#if BL_ENGINE_CLASSIC
+using EngineInfo = bl_box_info_0_9_5;
+using EngineInfoList = bl_box_info_list_0_9_5;
+#else
+using EngineInfo = bl_box_info;
+using EngineInfoList = bl_box_info_list;
+#endif
+
+void fill_info(EngineInfo* info, BoxRecord& rec) {
   std::lock_guard<std::mutex> lk(rec.mu);
   const BoxConfig& c = rec.cfg;
   info->id = strdup(rec.id.c_str());
@@ -93,25 +104,31 @@ void fill_info(bl_box_info* info, BoxRecord& rec) {
   info->cpus = c.cpus;
   info->memory_mib = c.memory_mib;
   info->created_at = rec.created_at;
-  info->auto_resume = 1;  // libboxlite's default (runtime/types.rs: auto_resume.unwrap_or(true))
+#if !BL_ENGINE_CLASSIC
+  info->auto_pause = c.auto_pause;
+  info->auto_delete = c.effective_auto_delete();  // as libboxlite's runtime/types.rs reports it
+  info->auto_resume = c.auto_resume ? 1 : 0;      // default on (auto_resume.unwrap_or(true))
   auto* net = static_cast<bl_network_info*>(calloc(1, sizeof(bl_network_info)));
   net->mode = c.network_enabled ? 0 : 1;
   net->allow_net_count = static_cast<int>(c.allow_net.size());
   net->allow_net = static_cast<char**>(calloc(c.allow_net.size() + 1, sizeof(char*)));
   for (size_t i = 0; i < c.allow_net.size(); i++) net->allow_net[i] = strdup(c.allow_net[i].c_str());
   info->network = net;  // published_ports stays NULL: unknown
+#endif
 }
 
-void free_info_fields(bl_box_info* info) {
+void free_info_fields(EngineInfo* info) {
   free(info->id);
   free(info->name);
   free(info->image);
   free(info->status);
+#if !BL_ENGINE_CLASSIC
   if (bl_network_info* net = info->network) {
     for (int i = 0; i < net->allow_net_count; i++) free(net->allow_net[i]);
     free(net->allow_net);
     free(net);
   }
+#endif
 }
 
 struct InfoDeleter {
@@ -128,8 +145,10 @@ void post_info(const std::shared_ptr<Core>& core, bl_box_info_cb cb, void* ud, F
     if (rec->removed) f = not_found(rec->id);
   }
   if (!f) {
-    info.reset(static_cast<bl_box_info*>(calloc(1, sizeof(bl_box_info))));
-    fill_info(info.get(), *rec);
+    auto* raw = static_cast<EngineInfo*>(calloc(1, sizeof(EngineInfo)));
+    fill_info(raw, *rec);
+    // Typed bl_box_info* by the common callback signature; the reader knows the layout.
+    info.reset(reinterpret_cast<bl_box_info*>(raw));
   }
   core->queue->post([cb, ud, f, info = std::move(info)]() mutable {
     CallbackError e(f);
@@ -367,9 +386,10 @@ extern "C" bl_code boxlite_list_info(bl_runtime* rt, bl_box_info_list_cb cb, voi
       std::sort(recs.begin(), recs.end(), [](auto& a, auto& b) {
         return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;
       });
-      list.reset(static_cast<bl_box_info_list*>(calloc(1, sizeof(bl_box_info_list))));
-      list->items = static_cast<bl_box_info*>(calloc(recs.size() + 1, sizeof(bl_box_info)));
-      for (auto& rec : recs) fill_info(&list->items[list->count++], *rec);
+      auto* raw = static_cast<EngineInfoList*>(calloc(1, sizeof(EngineInfoList)));
+      raw->items = static_cast<EngineInfo*>(calloc(recs.size() + 1, sizeof(EngineInfo)));
+      for (auto& rec : recs) fill_info(&raw->items[raw->count++], *rec);
+      list.reset(reinterpret_cast<bl_box_info_list*>(raw));
     }
     Failure f = af ? *af : Failure{};
     core->queue->post([cb, ud, f, list = std::move(list)]() mutable {
@@ -382,15 +402,17 @@ extern "C" bl_code boxlite_list_info(bl_runtime* rt, bl_box_info_list_cb cb, voi
 
 extern "C" void boxlite_free_box_info(bl_box_info* info) {
   if (!info) return;
-  free_info_fields(info);
-  free(info);
+  auto* raw = reinterpret_cast<EngineInfo*>(info);
+  free_info_fields(raw);
+  free(raw);
 }
 
 extern "C" void boxlite_free_box_info_list(bl_box_info_list* list) {
   if (!list) return;
-  for (int i = 0; i < list->count; i++) free_info_fields(&list->items[i]);
-  free(list->items);
-  free(list);
+  auto* raw = reinterpret_cast<EngineInfoList*>(list);
+  for (int i = 0; i < raw->count; i++) free_info_fields(&raw->items[i]);
+  free(raw->items);
+  free(raw);
 }
 
 // ---- box handles ---------------------------------------------------------------------------
@@ -421,6 +443,36 @@ extern "C" bl_code boxlite_stop_box(bl_box* box, bl_done_cb cb, void* ud, bl_err
   });
 }
 
+#if BL_ENGINE_CLASSIC
+// 0.9.5 / 0.9.7 release: synchronous, the caller owns *out (boxlite_free_box_info).
+extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_0_9_5** out, bl_error* err) {
+  if (out) *out = nullptr;
+  if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
+  if (!out) return set_error(err, fail(BL_INVALID_ARGUMENT, "out_info is null"));
+  if (auto f = take_fault(box->core->home, When::Either, box_query("box_info", box))) return set_error(err, *f);
+  BoxRecord& rec = *box->inst->rec;
+  {
+    std::lock_guard<std::mutex> lk(rec.mu);
+    if (rec.removed) return set_error(err, not_found(rec.id));
+  }
+  *out = static_cast<bl_box_info_0_9_5*>(calloc(1, sizeof(bl_box_info_0_9_5)));
+  fill_info(*out, rec);
+  return BL_OK;
+}
+#else
+extern "C" void boxlite_options_set_auto_pause_interval(bl_options* o, uint32_t seconds) {
+  if (o) o->cfg.auto_pause = seconds;
+}
+extern "C" void boxlite_options_set_auto_delete_interval(bl_options* o, uint32_t seconds) {
+  if (o) o->cfg.auto_delete = seconds;
+}
+extern "C" void boxlite_options_set_auto_resume_enabled(bl_options* o, int on) {
+  if (o) o->cfg.auto_resume = on != 0;
+}
+// Not used by the addon: exported because 0.9.7 main exports it, and its
+// presence is how the addon recognises that layout (src/abi/v0_9_7.h).
+extern "C" bl_code boxlite_advanced_options_set_capabilities_add(void*, const char* const*, int) { return BL_OK; }
+
 extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_cb cb, void* ud, bl_error* err) {
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
@@ -430,6 +482,7 @@ extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_cb cb, void* ud, bl
   core->run_async([core, rec = box->inst->rec, cb, ud, af] { post_info(core, cb, ud, af ? *af : Failure{}, rec); });
   return BL_OK;
 }
+#endif
 
 extern "C" bl_code boxlite_box_metrics(bl_box* box, bl_box_metrics_cb cb, void* ud, bl_error* err) {
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));

@@ -251,7 +251,7 @@ void Core::stop_box(const std::shared_ptr<BoxRecord>& rec) {
     if (rec->removed) return;
     rec->status = "stopped";
     boxes_stopped++;
-    remove_now = rec->cfg.auto_remove;
+    remove_now = rec->cfg.effective_auto_delete() > 0;
   }
   if (remove_now) remove_box_files(rec);
   else write_box_meta(*rec);
@@ -301,7 +301,17 @@ using namespace engine;
 
 // ---- ABI: version, errors, strings --------------------------------------------------
 
-extern "C" const char* boxlite_version(void) { return BL_SUPPORTED_VERSION; }
+// $BOXLITE_TEST_ENGINE_VERSION (see engine.h). The returned string stays valid
+// until the next call (callers copy it at once, as they must for libboxlite's
+// static string anyway).
+extern "C" const char* boxlite_version(void) {
+  static std::mutex mu;
+  static std::string version;
+  std::lock_guard<std::mutex> lk(mu);
+  const char* requested = getenv("BOXLITE_TEST_ENGINE_VERSION");
+  version = requested && *requested ? requested : BL_SUPPORTED_VERSION;
+  return version.c_str();
+}
 
 extern "C" void boxlite_error_free(bl_error* err) {
   if (!err) return;

@@ -28,7 +28,21 @@
 #include <utility>
 #include <vector>
 
+#include "abi/v0_9_5.h"
+#include "abi/v0_9_7.h"
 #include "boxlite_abi.h"
+
+// Two builds of the engine (CMakeLists.txt):
+//   libboxlite-test-engine.so          the newest known layout (0.9.7 main since #1031)
+//   libboxlite-test-engine-classic.so  BL_ENGINE_CLASSIC: the layout of 0.9.5 and
+//                                      the 0.9.7 release (src/abi/v0_9_5.h): a
+//                                      9-field CBoxInfo, a synchronous
+//                                      boxlite_box_info, no lifecycle setters.
+// boxlite_version() reports $BOXLITE_TEST_ENGINE_VERSION when set (default
+// 0.9.7), so each supported version's code path in the addon can be run.
+#ifndef BL_ENGINE_CLASSIC
+#define BL_ENGINE_CLASSIC 0
+#endif
 
 // Every ABI symbol, declared from the shared X-macro with C linkage and default
 // visibility: a definition whose signature drifts from boxlite_abi.h is then a
@@ -36,6 +50,12 @@
 #define BL_ENGINE_DECLARE(ret, name, params) \
   extern "C" __attribute__((visibility("default"))) ret name params;
 BL_ABI_FUNCTIONS(BL_ENGINE_DECLARE)
+#if !BL_ENGINE_CLASSIC
+BL_ABI_OPTIONAL_FUNCTIONS(BL_ENGINE_DECLARE)
+BL_ENGINE_DECLARE(bl_code, boxlite_advanced_options_set_capabilities_add, (void* opts, const char* const* caps, int count))
+#else
+BL_ENGINE_DECLARE(bl_code, boxlite_box_info, (bl_box * box, bl_box_info_0_9_5** out, bl_error* err))
+#endif
 #undef BL_ENGINE_DECLARE
 
 namespace engine {
@@ -148,6 +168,13 @@ struct BoxConfig {
   bool network_enabled = true;
   std::vector<std::string> allow_net;
   bool auto_remove = true, detach = false;
+  uint32_t auto_pause = 0;        // 0.9.7 main lifecycle options (#1009)
+  int64_t auto_delete = -1;       // -1: unset (then auto_remove decides)
+  bool auto_resume = true;
+  // libboxlite's BoxOptions::effective_auto_delete (runtime/options.rs).
+  uint32_t effective_auto_delete() const {
+    return auto_delete >= 0 ? static_cast<uint32_t>(auto_delete) : (auto_remove ? 1u : 0u);
+  }
   std::vector<std::string> entrypoint, cmd;
 };
 

@@ -29,6 +29,7 @@
 extern "C" {
 #define DECLARE(ret, name, params) ret name params;
 BL_ABI_FUNCTIONS(DECLARE)
+BL_ABI_OPTIONAL_FUNCTIONS(DECLARE)  // the engine's default build: the newest layout
 #undef DECLARE
 }
 
