@@ -405,6 +405,25 @@ void check_boxes() {
   boxlite_box_free(g1.box);
   boxlite_box_free(g2.box);
 
+  // libboxlite's lookup (litebox/manager.rs): a unique id prefix finds the box;
+  // a prefix several ids share ("" matches all) is InvalidArgument, not a miss.
+  BoxResult g4;
+  CHECK_EQ_INT(boxlite_get(rt, box_id.substr(0, 5).c_str(), box_cb, &g4, &e), BL_OK);
+  pump(rt, [&] { return g4.done; });
+  CHECK(g4.code == BL_OK && g4.box, "get by unique id prefix");
+  boxlite_box_free(g4.box);
+  bl_box* other = create(rt, "beta", false);
+  BoxResult g5;
+  CHECK_EQ_INT(boxlite_get(rt, "", box_cb, &g5, &e), BL_OK);
+  pump(rt, [&] { return g5.done; });
+  CHECK(g5.code == BL_INVALID_ARGUMENT && !g5.box, "ambiguous prefix");
+  CHECK(g5.msg.rfind("invalid argument: multiple boxes match prefix '': [\"", 0) == 0, "%s", g5.msg.c_str());
+  boxlite_box_free(other);
+  Done removed_beta;
+  CHECK_EQ_INT(boxlite_remove(rt, "beta", 1, done_cb, &removed_beta, &e), BL_OK);
+  pump(rt, [&] { return removed_beta.done; });
+  CHECK(removed_beta.code == BL_OK, "remove beta");
+
   int code;
   std::string msg;
   CHECK(create(rt, "alpha", false, &code, &msg) == nullptr, "duplicate name");
