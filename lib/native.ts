@@ -8,7 +8,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { BoxliteError, EngineError } from './errors';
-import type { BoxInfo, BoxMetrics, BoxOptions, ExecOptions, RuntimeMetrics } from './runtime-types';
+import type {
+  BoxInfo,
+  BoxMetrics,
+  BoxOptions,
+  ExecOptions,
+  RuntimeCapabilities,
+  RuntimeMetrics,
+} from './runtime-types';
 
 /**
  * Output of one execution, as the addon delivers it. Output is pulled: the
@@ -30,6 +37,8 @@ export interface NativeLoadOptions {
   libraryPath?: string;
   /** BOXLITE_LIBRARY as this JS env sees it (worker threads may differ). */
   envLibraryPath?: string;
+  /** BOXLITE_ALLOW_UNTESTED_VERSION=1: load an unknown version with the newest known layout (unsafe). */
+  allowUntestedVersion?: boolean;
 }
 
 export interface NativeOpenOptions extends NativeLoadOptions {
@@ -101,6 +110,7 @@ export interface NativeRuntime {
   readonly closed: boolean;
   readonly libraryPath: string;
   readonly libraryVersion: string;
+  readonly capabilities: RuntimeCapabilities;
 }
 
 export interface NativeAddon {
@@ -111,8 +121,10 @@ export interface NativeAddon {
   createError(code: number, message: string): Error;
   /** A promise rejected the way async native calls reject; for benchmarks and tests. */
   rejectWithError(code: number, message: string): Promise<never>;
-  /** The one libboxlite version this build accepts. */
+  /** The newest libboxlite version this build knows. */
   readonly supportedLibraryVersion: string;
+  /** Every libboxlite version this build has declarations for, oldest first. */
+  readonly supportedLibraryVersions: string[];
 }
 
 /** The package root (where package.json, build/ and prebuilds/ live), from lib/ or dist/. */

@@ -81,6 +81,43 @@ export interface BoxOptions {
   detach?: boolean;
   entrypoint?: string[];
   cmd?: string[];
+  /**
+   * Idle seconds before the box is stopped (0 = never). libboxlite's local
+   * runtime refuses any value > 0 (UnsupportedError: REST runtimes only).
+   * Needs a libboxlite with boxlite_options_set_auto_pause_interval (0.9.7
+   * main builds since 2026-07-22), else UnsupportedError naming the version.
+   */
+  autoStop?: number;
+  /** Seconds after stop before the box is deleted (0 = never); replaces autoRemove. Same availability as autoStop. */
+  autoDelete?: number;
+  /** Whether access resumes an auto-stopped box (default true). Same availability as autoStop. */
+  autoResume?: boolean;
+}
+
+/** What the loaded libboxlite release supports (`runtime.capabilities`). */
+export interface RuntimeCapabilities {
+  /** boxlite_version() */
+  version: string;
+  /** Which build of that version, e.g. "release" or "main since 2026-07-28 (#1031)". */
+  build: string;
+  /** Its CBoxInfo layout: 'classic' (0.9.5, 0.9.7 release), 'lifecycle', 'network' (newest). */
+  layout: 'classic' | 'lifecycle' | 'network';
+  /** Loaded only because BOXLITE_ALLOW_UNTESTED_VERSION=1 (read with the newest known layout). */
+  untested: boolean;
+  features: {
+    /** BoxInfo.network is reported. */
+    boxInfoNetwork: boolean;
+    /** BoxInfo.autoStop / autoDelete / autoResume are reported. */
+    boxInfoLifecycle: boolean;
+    /** box.info() asks the box handle (else the runtime, by id). */
+    boxInfoByHandle: boolean;
+    /** The box options of the same names can be set. */
+    autoStop: boolean;
+    autoDelete: boolean;
+    autoResume: boolean;
+  };
+  /** Optional libboxlite symbols: present or not; for add_volume, the symbol it was resolved from. */
+  symbols: Record<string, boolean | string>;
 }
 
 export type BoxStatus = 'unknown' | 'configured' | 'running' | 'stopping' | 'stopped' | 'paused' | 'failed';
@@ -94,9 +131,14 @@ export interface BoxInfo {
   pid: number;
   cpus: number;
   memoryMib: number;
-  autoStop: number;
-  autoDelete: number;
-  autoResume: boolean;
+  /**
+   * Lifecycle policy (seconds; 0 = off). null when the loaded libboxlite's
+   * box info has no such fields (0.9.5 and the 0.9.7 release: see
+   * `runtime.capabilities.features.boxInfoLifecycle`).
+   */
+  autoStop: number | null;
+  autoDelete: number | null;
+  autoResume: boolean | null;
   /** Creation time, unix seconds. */
   createdAt: number;
   network: { mode: 'enabled' | 'disabled'; allowNet: string[] } | null;

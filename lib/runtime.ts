@@ -29,6 +29,7 @@ import type {
   RemoveBoxOptions,
   RunResult,
   Runtime as RuntimeApi,
+  RuntimeCapabilities,
   RuntimeMetrics,
   RuntimeOpenOptions,
   RuntimeRestOptions,
@@ -57,6 +58,24 @@ function optionalPositiveInt(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw invalid(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+// libboxlite stores cpus as a u8 (a larger int would be truncated).
+function optionalCpus(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 255) {
+    throw invalid('cpus must be an integer from 1 to 255');
+  }
+  return value;
+}
+
+// libboxlite takes these as uint32 seconds.
+function optionalSeconds(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw invalid(`${name} must be a whole number of seconds from 0 to 4294967295`);
   }
   return value;
 }
@@ -116,12 +135,17 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
       throw invalid("network.mode must be 'enabled' or 'disabled'");
     }
     network = { mode: n.mode, allowNet: stringArray(n.allowNet, 'network.allowNet') };
+    // libboxlite's C layer drops an allow-list once the network is disabled
+    // (boxlite_options_add_network_allow); say so instead of losing it.
+    if (network.mode === 'disabled' && network.allowNet?.length) {
+      throw invalid('network.mode "disabled" is incompatible with network.allowNet; remove allowNet or use mode "enabled"');
+    }
   }
   return {
     image,
     rootfsPath,
     name: optionalString(options.name, 'name', { nonEmpty: true }),
-    cpus: optionalPositiveInt(options.cpus, 'cpus'),
+    cpus: optionalCpus(options.cpus),
     memoryMib: optionalPositiveInt(options.memoryMib, 'memoryMib'),
     diskSizeGb: optionalPositiveInt(options.diskSizeGb, 'diskSizeGb'),
     workdir: optionalString(options.workdir, 'workdir', { nonEmpty: true }),
@@ -132,6 +156,9 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
     detach: optionalBool(options.detach, 'detach'),
     entrypoint: stringArray(options.entrypoint, 'entrypoint'),
     cmd: stringArray(options.cmd, 'cmd'),
+    autoStop: optionalSeconds(options.autoStop, 'autoStop'),
+    autoDelete: optionalSeconds(options.autoDelete, 'autoDelete'),
+    autoResume: optionalBool(options.autoResume, 'autoResume'),
   };
 }
 
@@ -605,6 +632,7 @@ export class Runtime implements RuntimeApi {
       homeDir,
       libraryPath,
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
     });
     return new Runtime(native, limits);
   }
@@ -619,6 +647,7 @@ export class Runtime implements RuntimeApi {
       pathPrefix: optionalString(options.pathPrefix, 'pathPrefix'),
       libraryPath: optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true }),
       envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
     });
     return new Runtime(native, limits);
   }
@@ -631,6 +660,14 @@ export class Runtime implements RuntimeApi {
   /** Where libboxlite was loaded from, and its version. */
   get library(): { path: string; version: string } {
     return { path: this.#native.libraryPath, version: this.#native.libraryVersion };
+  }
+
+  /**
+   * What the loaded libboxlite release supports (README: "Supported
+   * libboxlite versions"). Options it lacks are refused with UnsupportedError.
+   */
+  get capabilities(): RuntimeCapabilities {
+    return this.#native.capabilities;
   }
 
   async createBox(options: BoxOptions): Promise<Box> {

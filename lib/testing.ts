@@ -26,8 +26,17 @@ import type { Runtime as RuntimeApi } from './runtime-types';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 
-function engineFileName(): string {
-  return process.platform === 'darwin' ? 'libboxlite-test-engine.dylib' : 'libboxlite-test-engine.so';
+/**
+ * Which build of the test engine: 'newest' has the newest known libboxlite
+ * layout (0.9.7 main since #1031); 'classic' the layout and symbols of 0.9.5
+ * and the 0.9.7 release. Either reports $BOXLITE_TEST_ENGINE_VERSION as its
+ * version when set (default 0.9.7).
+ */
+export type TestEngineLayout = 'newest' | 'classic';
+
+function engineFileName(layout: TestEngineLayout): string {
+  const base = layout === 'classic' ? 'libboxlite-test-engine-classic' : 'libboxlite-test-engine';
+  return process.platform === 'darwin' ? `${base}.dylib` : `${base}.so`;
 }
 
 /**
@@ -35,8 +44,8 @@ function engineFileName(): string {
  * (built from source), else `prebuilds/<platform>-<arch>/`.
  * Throws an `EngineError` listing the paths tried when neither exists.
  */
-export function testEngineLibraryPath(): string {
-  const name = engineFileName();
+export function testEngineLibraryPath(layout: TestEngineLayout = 'newest'): string {
+  const name = engineFileName(layout);
   const candidates = [
     path.join(PACKAGE_ROOT, 'build', 'Release', name),
     path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, name),

@@ -29,7 +29,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const OUR_OBJECTS = /(boxlite-native\.node|libboxlite-test-engine\.so)$/;
+const OUR_OBJECTS = /(boxlite-native\.node|libboxlite-test-engine(-classic)?\.so)$/;
 
 if (process.argv[2] === '--scenario') {
   runScenario(process.argv[3]).then(
@@ -135,7 +135,7 @@ function assemblePackage(pkg, built) {
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
   const release = path.join(pkg, 'build', 'Release');
   fs.mkdirSync(release, { recursive: true });
-  for (const file of ['boxlite-native.node', 'libboxlite-test-engine.so']) {
+  for (const file of ['boxlite-native.node', 'libboxlite-test-engine.so', 'libboxlite-test-engine-classic.so']) {
     if (!fs.existsSync(path.join(built, file))) fail(`the debug build did not produce ${file}`);
     fs.copyFileSync(path.join(built, file), path.join(release, file));
   }
@@ -340,6 +340,17 @@ async function runScenario(pkg) {
     worker.once('error', reject);
   });
   await worker.terminate();
+
+  step('libboxlite 0.9.5 layout (classic engine build): info, list, lifecycle options refused');
+  {
+    const classic = await bn.Runtime.open({ homeDir: newHome(), libraryPath: testing.testEngineLibraryPath('classic') });
+    const a = await classic.createBox({ image: 'alpine:latest', name: 'c1', autoRemove: false });
+    await classic.createBox({ image: 'busybox' });
+    if ((await a.info()).autoStop !== null) throw new Error('classic info read with the wrong layout');
+    if ((await classic.listBoxes()).length !== 2) throw new Error('classic list');
+    await expectError(classic.createBox({ image: 'alpine:latest', autoDelete: 5 }), bn.UnsupportedError, 'classic autoDelete');
+    await classic.close();
+  }
 
   step('final gc');
   rt = null;

@@ -1,6 +1,7 @@
 #include "addon.h"
 
 #include "addon_data.h"
+#include "abi/versions.h"
 #include "boxlite_abi.h"
 #include "js_args.h"
 #include "js_box.h"
@@ -52,6 +53,11 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("createError", Napi::Function::New<CreateError>(env, "createError"));
   exports.Set("rejectWithError", Napi::Function::New<RejectWithError>(env, "rejectWithError"));
   exports.Set("supportedLibraryVersion", Napi::String::New(env, BL_SUPPORTED_VERSION));
+  Napi::Array versions = Napi::Array::New(env, abi::SupportedVersions().size());
+  for (size_t i = 0; i < abi::SupportedVersions().size(); ++i) {
+    versions.Set(static_cast<uint32_t>(i), abi::SupportedVersions()[i]);
+  }
+  exports.Set("supportedLibraryVersions", versions);
   return exports;
 }
 

@@ -1,6 +1,11 @@
 // Our own declarations of the subset of the libboxlite C ABI that boxlite-native
 // uses. Written from the ABI brief (docs: libboxlite-abi.md) and checked against
-// BoxLite 0.9.7; not copied from boxlite.h.
+// BoxLite's headers; not copied from boxlite.h.
+//
+// This file holds what every supported release shares, plus the newest known
+// layout (libboxlite 0.9.7 as built from main since 2026-07-28, BoxLite
+// #1031). What differs per release lives in src/abi/ (v0_9_5.h, v0_9_7.h,
+// versions.h): the older box-info layout and the symbols a release may lack.
 //
 // Two consumers share this header:
 //   - the addon, which never links libboxlite: it resolves each `boxlite_*`
@@ -92,6 +97,8 @@ typedef struct bl_network_info {
   bl_published_port_list* published_ports;  // NULL = unknown
 } bl_network_info;
 
+// The newest known CBoxInfo (0.9.7 main builds since #1031). Older releases
+// stop after memory_mib with created_at: see src/abi/v0_9_5.h.
 typedef struct bl_box_info {
   char* id;
   char* name;  // nullable
@@ -223,7 +230,6 @@ typedef void (*bl_wait_cb)(int exit_code, bl_error* err, void* ud);
   X(void, boxlite_box_free, (bl_box * box))                                                        \
   X(bl_code, boxlite_start_box, (bl_box * box, bl_done_cb cb, void* ud, bl_error* err))            \
   X(bl_code, boxlite_stop_box, (bl_box * box, bl_done_cb cb, void* ud, bl_error* err))             \
-  X(bl_code, boxlite_box_info, (bl_box * box, bl_box_info_cb cb, void* ud, bl_error* err))         \
   X(bl_code, boxlite_box_metrics, (bl_box * box, bl_box_metrics_cb cb, void* ud, bl_error* err))   \
   X(bl_code, boxlite_copy_into,                                                                    \
     (bl_box * box, const char* host_src, const char* guest_dst, bl_done_cb cb, void* ud,          \
@@ -252,8 +258,19 @@ typedef void (*bl_wait_cb)(int exit_code, bl_error* err, void* ud);
   X(bl_code, boxlite_execution_stdin_close, (bl_execution * ex, bl_error* err))                    \
   X(void, boxlite_execution_free, (bl_execution * ex))
 
-// The version string the addon is written against. A library that reports
-// another version is refused (ABI churn: layouts changed between releases).
+// Symbols only some supported releases export (resolved with dlsym; absent =
+// nullptr, reported in runtime.capabilities). Same X(ret, name, params) form.
+//   boxlite_box_info with a callback: 0.9.7 main since #1031 (older releases
+//     export a synchronous boxlite_box_info with another signature, which the
+//     addon never calls: see src/abi/v0_9_5.h);
+//   the lifecycle setters: 0.9.7 main since #1009 (2026-07-22).
+#define BL_ABI_OPTIONAL_FUNCTIONS(X)                                                               \
+  X(bl_code, boxlite_box_info, (bl_box * box, bl_box_info_cb cb, void* ud, bl_error* err))         \
+  X(void, boxlite_options_set_auto_pause_interval, (bl_options * o, uint32_t seconds))             \
+  X(void, boxlite_options_set_auto_delete_interval, (bl_options * o, uint32_t seconds))            \
+  X(void, boxlite_options_set_auto_resume_enabled, (bl_options * o, int on))
+
+// The newest supported version; the full list is in src/abi/versions.h.
 #define BL_SUPPORTED_VERSION "0.9.7"
 
 #ifdef __cplusplus

@@ -227,8 +227,16 @@ Napi::Value NativeBox::Info(const Napi::CallbackInfo& info) {
   return AsPromise(info.Env(), [&](Napi::Env env) -> Napi::Value {
     BoxRecord& rec = Record(env);
     BoxUse box(env, rec);
+    const Api& api = rec.core().api();
+    if (api.boxlite_box_info == nullptr) {
+      // Releases before 0.9.7 main #1031 only have a synchronous (blocking)
+      // boxlite_box_info: ask the runtime by id instead (v0_9_5.h).
+      return IssueOp<InfoOp>(env, rec.core(), "boxlite_get_info", [&](InfoOp* op, bl_error* err) {
+        return api.boxlite_get_info(rec.core().handle(), rec.id().c_str(), &InfoOp::Callback, op, err);
+      });
+    }
     return IssueOp<InfoOp>(env, rec.core(), "boxlite_box_info", [&](InfoOp* op, bl_error* err) {
-      return rec.core().api().boxlite_box_info(box.get(), &InfoOp::Callback, op, err);
+      return api.boxlite_box_info(box.get(), &InfoOp::Callback, op, err);
     });
   });
 }

@@ -44,6 +44,8 @@ struct BoxSpec {
   bool hasAutoRemove = false, autoRemove = false;
   bool hasDetach = false, detach = false;
   std::vector<std::string> entrypoint, cmd;
+  bool hasAutoStop = false, hasAutoDelete = false, hasAutoResume = false, autoResume = false;
+  int64_t autoStop = 0, autoDelete = 0;
 
   static BoxSpec Parse(Napi::Env env, Napi::Object o) {
     BoxSpec s;
@@ -89,7 +91,27 @@ struct BoxSpec {
     s.hasDetach = OptionalBool(o, "detach", &s.detach);
     s.entrypoint = OptionalStringArray(o, "entrypoint");
     s.cmd = OptionalStringArray(o, "cmd");
+    s.hasAutoStop = OptionalInt(o, "autoStop", 0, UINT32_MAX, &s.autoStop);
+    s.hasAutoDelete = OptionalInt(o, "autoDelete", 0, UINT32_MAX, &s.autoDelete);
+    s.hasAutoResume = OptionalBool(o, "autoResume", &s.autoResume);
     return s;
+  }
+
+  // Options the loaded release has no setter for are refused, not dropped.
+  void RequireSupported(Napi::Env env, const Api& api) const {
+    auto require = [&](bool used, bool present, const char* option, const char* symbol) {
+      if (!used || present) return;
+      ThrowError(env, BL_UNSUPPORTED,
+                 std::string("unsupported: the box option ") + option + " needs " + symbol +
+                     ", which the loaded libboxlite " + api.version + " (" + api.profile.build +
+                     ") does not have; it appeared in libboxlite 0.9.7 builds of 2026-07-22 on (BoxLite #1009)");
+    };
+    require(hasAutoStop, api.boxlite_options_set_auto_pause_interval != nullptr, "autoStop",
+            "boxlite_options_set_auto_pause_interval");
+    require(hasAutoDelete, api.boxlite_options_set_auto_delete_interval != nullptr, "autoDelete",
+            "boxlite_options_set_auto_delete_interval");
+    require(hasAutoResume, api.boxlite_options_set_auto_resume_enabled != nullptr, "autoResume",
+            "boxlite_options_set_auto_resume_enabled");
   }
 
   // Builds libboxlite options; sets `failure` and returns null when
@@ -138,6 +160,10 @@ struct BoxSpec {
       auto args = CStrings(cmd);
       api.boxlite_options_set_cmd(o, args.data(), static_cast<int>(args.size()));
     }
+    // RequireSupported ran first: each setter used here exists.
+    if (hasAutoStop) api.boxlite_options_set_auto_pause_interval(o, static_cast<uint32_t>(autoStop));
+    if (hasAutoDelete) api.boxlite_options_set_auto_delete_interval(o, static_cast<uint32_t>(autoDelete));
+    if (hasAutoResume) api.boxlite_options_set_auto_resume_enabled(o, autoResume ? 1 : 0);
     return opts;
   }
 };
@@ -238,6 +264,7 @@ class OpenWorker : public Napi::AsyncWorker {
 void ReadLoadRequest(Napi::Object o, LoadRequest* request) {
   OptionalString(o, "libraryPath", &request->explicitPath);
   OptionalString(o, "envLibraryPath", &request->envPath);
+  OptionalBool(o, "allowUntestedVersion", &request->allowUntestedVersion);
 }
 
 }  // namespace
@@ -256,6 +283,7 @@ Napi::Function NativeRuntime::Define(Napi::Env env) {
                          InstanceAccessor<&NativeRuntime::Closed>("closed"),
                          InstanceAccessor<&NativeRuntime::LibraryPath>("libraryPath"),
                          InstanceAccessor<&NativeRuntime::LibraryVersion>("libraryVersion"),
+                         InstanceAccessor<&NativeRuntime::Capabilities>("capabilities"),
                      });
 }
 
@@ -286,6 +314,7 @@ Napi::Value NativeRuntime::CreateBox(const Napi::CallbackInfo& info) {
     RuntimeCore& core = Core(env);
     if (!core.IsOpen()) ThrowError(env, BL_STOPPED, ClosedMessage());
     BoxSpec spec = BoxSpec::Parse(env, RequireObject(env, info[0], "box options"));
+    spec.RequireSupported(env, core.api());
     CapturedError failure;
     OptionsPtr opts = spec.Build(core.api(), &failure);
     if (failure.failed()) ThrowError(env, failure.code, failure.message);
@@ -371,6 +400,32 @@ Napi::Value NativeRuntime::LibraryPath(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeRuntime::LibraryVersion(const Napi::CallbackInfo& info) {
   return core_ ? Napi::Value(Napi::String::New(info.Env(), core_->api().version)) : info.Env().Null();
+}
+
+Napi::Value NativeRuntime::Capabilities(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!core_) return env.Null();
+  const Api& api = core_->api();
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("version", api.version);
+  c.Set("build", api.profile.build);
+  c.Set("layout", abi::LayoutName(api.profile.layout));
+  c.Set("untested", api.profile.untested);
+  Napi::Object features = Napi::Object::New(env);
+  features.Set("boxInfoNetwork", api.HasBoxInfoNetwork());
+  features.Set("boxInfoLifecycle", api.HasBoxInfoLifecycle());
+  features.Set("boxInfoByHandle", api.boxlite_box_info != nullptr);
+  features.Set("autoStop", api.boxlite_options_set_auto_pause_interval != nullptr);
+  features.Set("autoDelete", api.boxlite_options_set_auto_delete_interval != nullptr);
+  features.Set("autoResume", api.boxlite_options_set_auto_resume_enabled != nullptr);
+  c.Set("features", features);
+  Napi::Object symbols = Napi::Object::New(env);
+#define BL_SYMBOL_PRESENT(ret, name, params) symbols.Set(#name, api.name != nullptr);
+  BL_ABI_OPTIONAL_FUNCTIONS(BL_SYMBOL_PRESENT)
+#undef BL_SYMBOL_PRESENT
+  symbols.Set("boxlite_options_add_volume", api.addVolumeSymbol);
+  c.Set("symbols", symbols);
+  return c;
 }
 
 Napi::Value OpenRuntime(const Napi::CallbackInfo& info) {

@@ -32,6 +32,7 @@ class NativeRuntime : public Napi::ObjectWrap<NativeRuntime> {
   Napi::Value Closed(const Napi::CallbackInfo& info);
   Napi::Value LibraryPath(const Napi::CallbackInfo& info);
   Napi::Value LibraryVersion(const Napi::CallbackInfo& info);
+  Napi::Value Capabilities(const Napi::CallbackInfo& info);
 
   std::shared_ptr<RuntimeCore> core_;
 };

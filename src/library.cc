@@ -1,5 +1,7 @@
 #include "library.h"
 
+#include "abi/v0_9_7.h"
+
 #include <dlfcn.h>
 
 #include <mutex>
@@ -54,8 +56,8 @@ struct Attempt {
 
 std::string HowToFix() {
   std::string dir = AddonDirectory();
-  return std::string("To fix: install libboxlite ") + BL_SUPPORTED_VERSION +
-         " (BoxLite's C SDK) and either pass { libraryPath: '/path/to/" + kLibraryFileName +
+  return std::string("To fix: install libboxlite ") + abi::SupportedVersionsText() +
+         " (BoxLite's C SDK: the boxlite-c-v<version>-<platform> archives on BoxLite's GitHub releases) and either pass { libraryPath: '/path/to/" + kLibraryFileName +
          "' } to Runtime.open()/Runtime.rest(), set BOXLITE_LIBRARY=/path/to/" + kLibraryFileName +
          ", copy it next to the addon" + (dir.empty() ? std::string() : " (" + dir + ")") +
          ", or add its directory to " + kLoaderPathVar + ".";
@@ -87,15 +89,29 @@ bool Resolve(void* handle, const char* name, Fn& slot, std::string* failure) {
 
 std::string SymbolMissingMessage(const std::string& path, const char* symbol, const std::string& failure) {
   return "libboxlite at " + path + " does not export the symbol '" + symbol + "' (" + failure +
-         "). It is not a libboxlite build boxlite-native can use: it needs libboxlite " +
-         BL_SUPPORTED_VERSION + ". Point libraryPath or BOXLITE_LIBRARY at a libboxlite " +
-         BL_SUPPORTED_VERSION + " build.";
+         "). It is not a libboxlite build boxlite-native can use (supported: " + abi::SupportedVersionsText() +
+         "). Point libraryPath or BOXLITE_LIBRARY at a supported libboxlite build.";
+}
+
+bool HasSymbol(void* handle, const char* name) {
+  dlerror();
+  return dlsym(handle, name) != nullptr;
 }
 
 // Resolves and checks one opened library. Caller holds CacheMutex().
-LoadResult Validate(void* handle, const std::string& path) {
+LoadResult Validate(void* handle, const std::string& path, bool allowUntested) {
   auto cached = Cache().find(handle);
-  if (cached != Cache().end()) return {cached->second, ""};
+  if (cached != Cache().end()) {
+    const Api& api = *cached->second;
+    std::string refusal;
+    abi::Profile unused;
+    // Loaded once as untested: later opens without the permission are refused as the first one would be.
+    if (api.profile.untested && !allowUntested) {
+      abi::SelectProfile(path, api.version, {}, false, &unused, &refusal);
+      return {nullptr, refusal};
+    }
+    return {cached->second, ""};
+  }
 
   auto api = std::make_shared<Api>();
   api->path = path;
@@ -107,20 +123,33 @@ LoadResult Validate(void* handle, const std::string& path) {
   }
   const char* version = api->boxlite_version();
   api->version = version ? version : "(null)";
-  if (api->version != BL_SUPPORTED_VERSION) {
-    return {nullptr, "libboxlite at " + path + " reports version " + api->version +
-                         ", but boxlite-native supports exactly libboxlite " + BL_SUPPORTED_VERSION +
-                         " (struct layouts and callbacks change between releases). Install libboxlite " +
-                         BL_SUPPORTED_VERSION + " and point libraryPath or BOXLITE_LIBRARY at it."};
+  abi::Markers markers;
+  markers.lifecycle = HasSymbol(handle, BL_MARKER_LIFECYCLE);
+  markers.capabilities = HasSymbol(handle, BL_MARKER_CAPABILITIES);
+  std::string refusal;
+  if (!abi::SelectProfile(path, api->version, markers, allowUntested, &api->profile, &refusal)) {
+    return {nullptr, refusal};
   }
-  // Every symbol below exists in 0.9.7, the only version accepted above, so
-  // all of them are required.
-#define BL_RESOLVE(ret, name, params)                                \
-  if (!Resolve(handle, #name, api->name, &failure)) {                \
-    return {nullptr, SymbolMissingMessage(path, #name, failure)};    \
+  // Every supported release exports these with these signatures.
+#define BL_RESOLVE(ret, name, params)                                                   \
+  if (!Resolve(handle, #name, api->name, &failure)) {                                   \
+    if (api->profile.untested && std::string(#name) == "boxlite_options_add_volume" &&  \
+        Resolve(handle, "boxlite_options_add_bind_mount", api->name, &failure)) {       \
+      /* C SDK migration guide: renamed after 0.9.7, same parameters. */                \
+      api->addVolumeSymbol = "boxlite_options_add_bind_mount";                          \
+    } else {                                                                            \
+      return {nullptr, SymbolMissingMessage(path, #name, failure)};                     \
+    }                                                                                   \
   }
   BL_ABI_FUNCTIONS(BL_RESOLVE)
 #undef BL_RESOLVE
+  // Present or not depending on the release.
+#define BL_RESOLVE_OPTIONAL(ret, name, params) Resolve(handle, #name, api->name, &failure);
+  BL_ABI_OPTIONAL_FUNCTIONS(BL_RESOLVE_OPTIONAL)
+#undef BL_RESOLVE_OPTIONAL
+  // Older layouts export a synchronous boxlite_box_info (v0_9_5.h): never call
+  // it through the callback signature. Box info then comes from boxlite_get_info.
+  if (!api->HasBoxInfoNetwork()) api->boxlite_box_info = nullptr;
 
   std::shared_ptr<const Api> frozen = std::move(api);
   Cache().emplace(handle, frozen);
@@ -157,7 +186,7 @@ LoadResult LoadLibrary(const LoadRequest& request) {
       candidate.failure = LastDlError();
       continue;
     }
-    return Validate(handle, candidate.path);
+    return Validate(handle, candidate.path, request.allowUntestedVersion);
   }
   return {nullptr, NotFoundMessage(candidates, configured)};
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "abi/versions.h"
 #include "boxlite_abi.h"
 
 namespace boxlite {
@@ -17,14 +18,27 @@ namespace boxlite {
 struct Api {
 #define BL_API_FIELD(ret, name, params) ret(*name) params = nullptr;
   BL_ABI_FUNCTIONS(BL_API_FIELD)
+  // nullptr when the loaded release lacks them (or, for boxlite_box_info, has
+  // it with another signature): see BL_ABI_OPTIONAL_FUNCTIONS.
+  BL_ABI_OPTIONAL_FUNCTIONS(BL_API_FIELD)
 #undef BL_API_FIELD
   std::string path;     // the path (or soname) it was loaded from
   std::string version;  // boxlite_version()
+  abi::Profile profile;
+  // Which symbol boxlite_options_add_volume was resolved from (an untested
+  // newer release may only have its successor, boxlite_options_add_bind_mount).
+  std::string addVolumeSymbol = "boxlite_options_add_volume";
+
+  // What the loaded release can do, for runtime.capabilities and for refusing
+  // options it lacks with UnsupportedError.
+  bool HasBoxInfoNetwork() const { return profile.layout == abi::InfoLayout::kNetwork; }
+  bool HasBoxInfoLifecycle() const { return profile.layout != abi::InfoLayout::kClassic; }
 };
 
 struct LoadRequest {
   std::string explicitPath;  // the `libraryPath` option ("" = not given)
   std::string envPath;       // BOXLITE_LIBRARY as seen by the calling JS env
+  bool allowUntestedVersion = false;  // BOXLITE_ALLOW_UNTESTED_VERSION=1 (unsafe)
 };
 
 struct LoadResult {

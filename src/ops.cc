@@ -42,50 +42,26 @@ Napi::Value BoxOp::Result(Napi::Env env) {
   return NativeBox::NewInstance(env, std::move(record));
 }
 
-BoxInfoData BoxInfoData::From(const bl_box_info& info) {
-  BoxInfoData d;
-  d.id = CopyString(info.id);
-  d.hasName = info.name != nullptr;
-  d.name = CopyString(info.name);
-  d.image = CopyString(info.image);
-  d.status = CopyString(info.status);
-  d.running = info.running != 0;
-  d.pid = info.pid;
-  d.cpus = info.cpus;
-  d.memoryMib = info.memory_mib;
-  d.autoStop = info.auto_pause;
-  d.autoDelete = info.auto_delete;
-  d.autoResume = info.auto_resume != 0;
-  d.createdAt = info.created_at;
-  if (info.network != nullptr) {
-    d.hasNetwork = true;
-    d.networkDisabled = info.network->mode == 1;
-    for (int i = 0; i < info.network->allow_net_count && info.network->allow_net != nullptr; ++i) {
-      if (info.network->allow_net[i] != nullptr) d.allowNet.emplace_back(info.network->allow_net[i]);
-    }
-  }
-  return d;
-}
-
-Napi::Object BoxInfoData::ToJs(Napi::Env env) const {
+Napi::Object BoxInfoToJs(Napi::Env env, const BoxInfoData& info) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("id", id);
-  o.Set("name", hasName ? Napi::Value(Napi::String::New(env, name)) : env.Null());
-  o.Set("image", image);
-  o.Set("status", status);
-  o.Set("running", running);
-  o.Set("pid", pid);
-  o.Set("cpus", cpus);
-  o.Set("memoryMib", memoryMib);
-  o.Set("autoStop", autoStop);
-  o.Set("autoDelete", autoDelete);
-  o.Set("autoResume", autoResume);
-  o.Set("createdAt", static_cast<double>(createdAt));
-  if (hasNetwork) {
+  o.Set("id", info.id);
+  o.Set("name", info.hasName ? Napi::Value(Napi::String::New(env, info.name)) : env.Null());
+  o.Set("image", info.image);
+  o.Set("status", info.status);
+  o.Set("running", info.running);
+  o.Set("pid", info.pid);
+  o.Set("cpus", info.cpus);
+  o.Set("memoryMib", info.memoryMib);
+  // null: the loaded libboxlite's CBoxInfo has no such fields (runtime.capabilities).
+  o.Set("autoStop", info.hasLifecycle ? Napi::Value(Napi::Number::New(env, info.autoStop)) : env.Null());
+  o.Set("autoDelete", info.hasLifecycle ? Napi::Value(Napi::Number::New(env, info.autoDelete)) : env.Null());
+  o.Set("autoResume", info.hasLifecycle ? Napi::Value(Napi::Boolean::New(env, info.autoResume)) : env.Null());
+  o.Set("createdAt", static_cast<double>(info.createdAt));
+  if (info.hasNetwork) {
     Napi::Object net = Napi::Object::New(env);
-    net.Set("mode", networkDisabled ? "disabled" : "enabled");
-    Napi::Array allow = Napi::Array::New(env, allowNet.size());
-    for (size_t i = 0; i < allowNet.size(); ++i) allow.Set(static_cast<uint32_t>(i), allowNet[i]);
+    net.Set("mode", info.networkDisabled ? "disabled" : "enabled");
+    Napi::Array allow = Napi::Array::New(env, info.allowNet.size());
+    for (size_t i = 0; i < info.allowNet.size(); ++i) allow.Set(static_cast<uint32_t>(i), info.allowNet[i]);
     net.Set("allowNet", allow);
     o.Set("network", net);
   } else {
@@ -98,7 +74,8 @@ void InfoOp::Callback(bl_box_info* info, bl_error* err, void* ud) noexcept {
   GuardCallback("InfoOp", [&] {
     auto* self = static_cast<InfoOp*>(ud);
     if (info != nullptr) {
-      self->info_ = BoxInfoData::From(*info);
+      // The pointer is a CBoxInfo of the loaded release's layout.
+      self->info_ = abi::ReadBoxInfo(self->core().api().profile.layout, info);
       self->core().api().boxlite_free_box_info(info);  // owned by the callback
     }
     self->Complete(err, "box info");
@@ -109,9 +86,7 @@ void ListOp::Callback(bl_box_info_list* list, bl_error* err, void* ud) noexcept 
   GuardCallback("ListOp", [&] {
     auto* self = static_cast<ListOp*>(ud);
     if (list != nullptr) {
-      for (int i = 0; i < list->count && list->items != nullptr; ++i) {
-        self->items_.push_back(BoxInfoData::From(list->items[i]));
-      }
+      self->items_ = abi::ReadBoxInfoList(self->core().api().profile.layout, list);
       self->core().api().boxlite_free_box_info_list(list);  // owned by the callback
     }
     self->Complete(err, "list boxes");
@@ -120,7 +95,7 @@ void ListOp::Callback(bl_box_info_list* list, bl_error* err, void* ud) noexcept 
 
 Napi::Value ListOp::Result(Napi::Env env) {
   Napi::Array arr = Napi::Array::New(env, items_.size());
-  for (size_t i = 0; i < items_.size(); ++i) arr.Set(static_cast<uint32_t>(i), items_[i].ToJs(env));
+  for (size_t i = 0; i < items_.size(); ++i) arr.Set(static_cast<uint32_t>(i), BoxInfoToJs(env, items_[i]));
   return arr;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "abi/box_info_reader.h"
 #include "addon_data.h"
 #include "events.h"
 #include "library.h"
@@ -37,27 +38,8 @@ class BoxOp : public AsyncOp {
   std::string id_;
 };
 
-struct BoxInfoData {
-  std::string id;
-  bool hasName = false;
-  std::string name;
-  std::string image;
-  std::string status;
-  bool running = false;
-  int pid = 0;
-  int cpus = 0;
-  int memoryMib = 0;
-  uint32_t autoStop = 0;
-  uint32_t autoDelete = 0;
-  bool autoResume = false;
-  int64_t createdAt = 0;
-  bool hasNetwork = false;
-  bool networkDisabled = false;
-  std::vector<std::string> allowNet;
-
-  static BoxInfoData From(const bl_box_info& info);
-  Napi::Object ToJs(Napi::Env env) const;
-};
+// BoxInfoData (abi/box_info_reader.h) as a JS BoxInfo.
+Napi::Object BoxInfoToJs(Napi::Env env, const BoxInfoData& info);
 
 class InfoOp : public AsyncOp {
  public:
@@ -65,7 +47,7 @@ class InfoOp : public AsyncOp {
   static void Callback(bl_box_info* info, bl_error* err, void* ud) noexcept;
 
  protected:
-  Napi::Value Result(Napi::Env env) override { return info_.ToJs(env); }
+  Napi::Value Result(Napi::Env env) override { return BoxInfoToJs(env, info_); }
 
  private:
   BoxInfoData info_;

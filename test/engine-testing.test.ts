@@ -132,7 +132,9 @@ describe('openTestRuntime (through the addon)', () => {
     const err = await openTestRuntime({ homeDir: t.homeDir }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       boxliteCode: BoxliteErrorCode.Internal,
-      message: `internal error: Another BoxliteRuntime is already using directory: ${t.homeDir}`,
+      message: `internal error: Failed to acquire runtime lock at ${t.homeDir}: internal error: `
+        + `Another BoxliteRuntime is already using directory: ${t.homeDir}\n`
+        + 'Only one runtime instance can use a BOXLITE_HOME directory at a time.',
     });
     expect(fs.existsSync(t.homeDir)).toBe(true); // a given home dir is never deleted
   });

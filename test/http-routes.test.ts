@@ -76,9 +76,9 @@ describe('boxes', () => {
     await request(`${s.origin}/v1/boxes/${id}?force=true`, { method: 'DELETE' });
   });
 
-  it('a duplicate name is 409 already_exists', async () => {
+  it('a duplicate name is 400 invalid_argument, as BoxLite answers it (its engine raises InvalidArgument)', async () => {
     await createBox(s.origin, { name: 'routes-dup' });
-    expectEnvelope(await postJson(`${s.origin}/v1/boxes`, { name: 'routes-dup' }), 409, 'already_exists');
+    expectEnvelope(await postJson(`${s.origin}/v1/boxes`, { name: 'routes-dup' }), 400, 'invalid_argument');
     await request(`${s.origin}/v1/boxes/routes-dup?force=true`, { method: 'DELETE' });
   });
 

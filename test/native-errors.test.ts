@@ -197,16 +197,17 @@ describe('loading libboxlite', () => {
     );
   });
 
-  it('version not supported: EngineError with the found and the supported version', async () => {
+  it('version not supported: EngineError with the found and the supported versions', async () => {
     const lib = buildFixture('old', {
       'stubs.cc': STUBS,
-      'version.cc': 'extern "C" const char* boxlite_version(void) { return "0.9.5"; }',
+      'version.cc': 'extern "C" const char* boxlite_version(void) { return "0.9.6"; }',
     });
     const err = await Runtime.open({ homeDir: tmpDir(), libraryPath: lib }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^libboxlite at ${lib} reports version 0\\.9\\.5, but boxlite-native supports exactly libboxlite 0\\.9\\.7`),
+      new RegExp(`^libboxlite at ${lib} reports version 0\\.9\\.6, which boxlite-native does not support \\(supported: 0\\.9\\.5, 0\\.9\\.7;`),
     );
+    expect((err as Error).message).toContain('BOXLITE_ALLOW_UNTESTED_VERSION=1');
   });
 
   it('a synchronous failure takes its code from the return value, not out_error (ABI §1)', async () => {

@@ -40,7 +40,9 @@ describe('runtime', () => {
     const err = await Runtime.open({ homeDir, libraryPath: testEngineLibraryPath() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalError);
     expect((err as InternalError).boxliteCode).toBe(1);
-    expect((err as Error).message).toMatch(/^internal error: Another BoxliteRuntime is already using directory: /);
+    expect((err as Error).message).toMatch(
+      /^internal error: Failed to acquire runtime lock at .+: internal error: Another BoxliteRuntime is already using directory: /,
+    );
     await first.close();
     const second = await Runtime.open({ homeDir, libraryPath: testEngineLibraryPath() });
     open.push(second);

@@ -15,10 +15,11 @@ export interface BoxJson {
   cpus: number;
   memory_mib: number;
   labels: Record<string, string>;
-  auto_stop: number;
-  auto_pause: number;
-  auto_delete: number;
-  auto_resume: boolean;
+  // null: the loaded libboxlite (0.9.5, the 0.9.7 release) reports no lifecycle policy
+  auto_stop: number | null;
+  auto_pause: number | null;
+  auto_delete: number | null;
+  auto_resume: boolean | null;
   network: { mode: string; allow_net: string[] } | null;
 }
 

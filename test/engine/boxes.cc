@@ -29,7 +29,11 @@ std::string mint_id() {
   return id;
 }
 
+// boxlite_get / boxlite_get_info: libboxlite's C layer wraps a miss once more
+// (sdks/c/src/box_handle.rs, info.rs), so the text reads "box not found: Box not found: <x>".
 Failure not_found(const std::string& what) { return fail(BL_NOT_FOUND, "Box not found: " + what); }
+// boxlite_remove: the core's own NotFound(id_or_name) (runtime/rt_impl.rs resolve_id).
+Failure remove_not_found(const std::string& what) { return fail(BL_NOT_FOUND, what); }
 
 // Start, exec, metrics and copy need a live handle (ABI §5, handle caveats).
 Failure check_live(const bl_box& box) {
@@ -41,16 +45,26 @@ Failure check_live(const bl_box& box) {
 
 Failure create_record(const std::shared_ptr<Core>& core, const BoxConfig& cfg, std::shared_ptr<BoxRecord>* out) {
   if (core->shut_down) return fail(BL_STOPPED, "Cannot create box: runtime has been shut down");
-  if (cfg.detach && cfg.auto_remove)
+  // 0.9.7's BoxOptions::sanitize_common (runtime/options.rs): Config.
+  // (0.10.0 raises InvalidArgument with the same text.)
+  // The local runtime's reject_local_lifecycle_policy (runtime/rt_impl.rs).
+  if (cfg.auto_pause > 0) return fail(BL_UNSUPPORTED, "AutoPause is only supported by REST runtimes");
+  if (cfg.detach && cfg.effective_auto_delete() > 0)
     return fail(BL_CONFIG,
-                "remove-on-stop is incompatible with detach=true: a detached box outlives its runtime; "
-                "call boxlite_options_set_auto_remove(opts, 0)");
-  if (cfg.image.empty()) return fail(BL_IMAGE, "invalid image reference: ''");
+                "remove-on-stop is incompatible with detach=true. Detached boxes should use auto_delete=0 "
+                "(or deprecated auto_remove=false) for manual lifecycle control.");
+  // The image reference is not parsed before start (an empty or malformed
+  // one is stored as given), as in libboxlite.
   int64_t started = now_ms();
   std::lock_guard<std::mutex> lk(core->mu);
-  if (!cfg.name.empty())
-    for (auto& [id, other] : core->boxes)
-      if (other->cfg.name == cfg.name) return fail(BL_ALREADY_EXISTS, "box with name '" + cfg.name + "' already exists");
+  // libboxlite checks a name with its general lookup (rt_impl.rs
+  // create_inner): a name equal to an existing box's name, id or unique id
+  // prefix is taken; an ambiguous prefix fails with the lookup's own error.
+  if (!cfg.name.empty()) {
+    std::shared_ptr<BoxRecord> taken;
+    if (Failure f = core->lookup_locked(cfg.name, &taken)) return f;
+    if (taken) return fail(BL_INVALID_ARGUMENT, "box with name '" + cfg.name + "' already exists");
+  }
   auto rec = std::make_shared<BoxRecord>();
   do rec->id = mint_id();
   while (core->boxes.count(rec->id));
@@ -69,7 +83,16 @@ Failure create_record(const std::shared_ptr<Core>& core, const BoxConfig& cfg, s
 
 char* dup_or_null(const std::string& s) { return s.empty() ? nullptr : strdup(s.c_str()); }
 
-void fill_info(bl_box_info* info, BoxRecord& rec) {
+// The CBoxInfo layout this build hands out (engine.h).
+#if BL_ENGINE_CLASSIC
+using EngineInfo = bl_box_info_0_9_5;
+using EngineInfoList = bl_box_info_list_0_9_5;
+#else
+using EngineInfo = bl_box_info;
+using EngineInfoList = bl_box_info_list;
+#endif
+
+void fill_info(EngineInfo* info, BoxRecord& rec) {
   std::lock_guard<std::mutex> lk(rec.mu);
   const BoxConfig& c = rec.cfg;
   info->id = strdup(rec.id.c_str());
@@ -81,24 +104,31 @@ void fill_info(bl_box_info* info, BoxRecord& rec) {
   info->cpus = c.cpus;
   info->memory_mib = c.memory_mib;
   info->created_at = rec.created_at;
+#if !BL_ENGINE_CLASSIC
+  info->auto_pause = c.auto_pause;
+  info->auto_delete = c.effective_auto_delete();  // as libboxlite's runtime/types.rs reports it
+  info->auto_resume = c.auto_resume ? 1 : 0;      // default on (auto_resume.unwrap_or(true))
   auto* net = static_cast<bl_network_info*>(calloc(1, sizeof(bl_network_info)));
   net->mode = c.network_enabled ? 0 : 1;
   net->allow_net_count = static_cast<int>(c.allow_net.size());
   net->allow_net = static_cast<char**>(calloc(c.allow_net.size() + 1, sizeof(char*)));
   for (size_t i = 0; i < c.allow_net.size(); i++) net->allow_net[i] = strdup(c.allow_net[i].c_str());
   info->network = net;  // published_ports stays NULL: unknown
+#endif
 }
 
-void free_info_fields(bl_box_info* info) {
+void free_info_fields(EngineInfo* info) {
   free(info->id);
   free(info->name);
   free(info->image);
   free(info->status);
+#if !BL_ENGINE_CLASSIC
   if (bl_network_info* net = info->network) {
     for (int i = 0; i < net->allow_net_count; i++) free(net->allow_net[i]);
     free(net->allow_net);
     free(net);
   }
+#endif
 }
 
 struct InfoDeleter {
@@ -115,8 +145,10 @@ void post_info(const std::shared_ptr<Core>& core, bl_box_info_cb cb, void* ud, F
     if (rec->removed) f = not_found(rec->id);
   }
   if (!f) {
-    info.reset(static_cast<bl_box_info*>(calloc(1, sizeof(bl_box_info))));
-    fill_info(info.get(), *rec);
+    auto* raw = static_cast<EngineInfo*>(calloc(1, sizeof(EngineInfo)));
+    fill_info(raw, *rec);
+    // Typed bl_box_info* by the common callback signature; the reader knows the layout.
+    info.reset(reinterpret_cast<bl_box_info*>(raw));
   }
   core->queue->post([cb, ud, f, info = std::move(info)]() mutable {
     CallbackError e(f);
@@ -183,7 +215,7 @@ extern "C" bl_code boxlite_options_new(const char* image, bl_options** out, bl_e
   return BL_OK;
 }
 extern "C" void boxlite_options_set_rootfs_path(bl_options* o, const char* path) {
-  if (o && ok_str(path)) o->cfg.image = path;
+  if (o && ok_str(path)) o->cfg.image = "rootfs:" + std::string(path);  // how libboxlite's info reports it
 }
 extern "C" void boxlite_options_set_name(bl_options* o, const char* name) {
   if (o && ok_str(name)) o->cfg.name = name;
@@ -245,8 +277,8 @@ extern "C" bl_code boxlite_create_box(bl_runtime* rt, bl_options* opts, bl_box_c
     std::shared_ptr<BoxRecord> rec;
     if (!f) f = create_record(core, cfg, &rec);
     std::unique_ptr<bl_box> handle;
-    if (f) core->boxes_failed++;
-    else core->boxes_created++, handle.reset(new bl_box{core, core->instance_for(rec)});
+    // A refused create is not a failed box (libboxlite counts failed boots).
+    if (!f) core->boxes_created++, handle.reset(new bl_box{core, core->instance_for(rec)});
     core->queue->post([cb, ud, f, handle = std::move(handle)]() mutable {
       CallbackError e(f);
       cb(handle.release(), &e.e, ud);  // owned by the callback
@@ -277,8 +309,9 @@ extern "C" bl_code boxlite_get(bl_runtime* rt, const char* id_or_name, bl_box_cb
   core->run_async([core, id, cb, ud, af] {
     Failure f = af ? *af : Failure{};
     std::unique_ptr<bl_box> handle;
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
     if (!f) {
-      auto rec = core->find(id);
       if (!rec) f = not_found(id);
       else handle.reset(new bl_box{core, core->instance_for(rec)});
     }
@@ -298,8 +331,9 @@ extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int fo
   auto core = rt->core;
   core->run_async([core, id, force, cb, ud, af] {
     Failure f = af ? *af : Failure{};
-    auto rec = f ? nullptr : core->find(id);
-    if (!f && !rec) f = not_found(id);
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
+    if (!f && !rec) f = remove_not_found(id);
     if (!f) {
       bool running;
       {
@@ -307,7 +341,9 @@ extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int fo
         running = rec->status == "running";
       }
       if (running && !force)
-        f = fail(BL_INVALID_STATE, "cannot remove box " + rec->id + ": it is running; stop it first or remove it with force");
+        // libboxlite's text (rt_impl.rs remove_box); the "VM" pid is this process.
+        f = fail(BL_INVALID_STATE, "cannot remove box " + rec->id + " with live pid Some(" + std::to_string(getpid()) +
+                                       ") (status: Running). Use force=true to stop first");
       else {
         if (running) core->stop_box(rec);  // force: stop first, which also kills its executions
         core->remove_box_files(rec);
@@ -324,8 +360,11 @@ extern "C" bl_code boxlite_get_info(bl_runtime* rt, const char* id_or_name, bl_b
   if (bl_code rc = by_id("get_info", rt, id_or_name, cb != nullptr, err, &id, &af)) return rc;
   auto core = rt->core;
   core->run_async([core, id, cb, ud, af] {
-    auto rec = af ? nullptr : core->find(id);
-    post_info(core, cb, ud, af ? *af : rec ? Failure{} : not_found(id), rec);
+    Failure f = af ? *af : Failure{};
+    std::shared_ptr<BoxRecord> rec;
+    if (!f) f = core->lookup(id, &rec);
+    if (!f && !rec) f = not_found(id);
+    post_info(core, cb, ud, f, f ? nullptr : rec);
   });
   return BL_OK;
 }
@@ -347,9 +386,10 @@ extern "C" bl_code boxlite_list_info(bl_runtime* rt, bl_box_info_list_cb cb, voi
       std::sort(recs.begin(), recs.end(), [](auto& a, auto& b) {
         return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;
       });
-      list.reset(static_cast<bl_box_info_list*>(calloc(1, sizeof(bl_box_info_list))));
-      list->items = static_cast<bl_box_info*>(calloc(recs.size() + 1, sizeof(bl_box_info)));
-      for (auto& rec : recs) fill_info(&list->items[list->count++], *rec);
+      auto* raw = static_cast<EngineInfoList*>(calloc(1, sizeof(EngineInfoList)));
+      raw->items = static_cast<EngineInfo*>(calloc(recs.size() + 1, sizeof(EngineInfo)));
+      for (auto& rec : recs) fill_info(&raw->items[raw->count++], *rec);
+      list.reset(reinterpret_cast<bl_box_info_list*>(raw));
     }
     Failure f = af ? *af : Failure{};
     core->queue->post([cb, ud, f, list = std::move(list)]() mutable {
@@ -362,15 +402,17 @@ extern "C" bl_code boxlite_list_info(bl_runtime* rt, bl_box_info_list_cb cb, voi
 
 extern "C" void boxlite_free_box_info(bl_box_info* info) {
   if (!info) return;
-  free_info_fields(info);
-  free(info);
+  auto* raw = reinterpret_cast<EngineInfo*>(info);
+  free_info_fields(raw);
+  free(raw);
 }
 
 extern "C" void boxlite_free_box_info_list(bl_box_info_list* list) {
   if (!list) return;
-  for (int i = 0; i < list->count; i++) free_info_fields(&list->items[i]);
-  free(list->items);
-  free(list);
+  auto* raw = reinterpret_cast<EngineInfoList*>(list);
+  for (int i = 0; i < raw->count; i++) free_info_fields(&raw->items[i]);
+  free(raw->items);
+  free(raw);
 }
 
 // ---- box handles ---------------------------------------------------------------------------
@@ -401,6 +443,36 @@ extern "C" bl_code boxlite_stop_box(bl_box* box, bl_done_cb cb, void* ud, bl_err
   });
 }
 
+#if BL_ENGINE_CLASSIC
+// 0.9.5 / 0.9.7 release: synchronous, the caller owns *out (boxlite_free_box_info).
+extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_0_9_5** out, bl_error* err) {
+  if (out) *out = nullptr;
+  if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
+  if (!out) return set_error(err, fail(BL_INVALID_ARGUMENT, "out_info is null"));
+  if (auto f = take_fault(box->core->home, When::Either, box_query("box_info", box))) return set_error(err, *f);
+  BoxRecord& rec = *box->inst->rec;
+  {
+    std::lock_guard<std::mutex> lk(rec.mu);
+    if (rec.removed) return set_error(err, not_found(rec.id));
+  }
+  *out = static_cast<bl_box_info_0_9_5*>(calloc(1, sizeof(bl_box_info_0_9_5)));
+  fill_info(*out, rec);
+  return BL_OK;
+}
+#else
+extern "C" void boxlite_options_set_auto_pause_interval(bl_options* o, uint32_t seconds) {
+  if (o) o->cfg.auto_pause = seconds;
+}
+extern "C" void boxlite_options_set_auto_delete_interval(bl_options* o, uint32_t seconds) {
+  if (o) o->cfg.auto_delete = seconds;
+}
+extern "C" void boxlite_options_set_auto_resume_enabled(bl_options* o, int on) {
+  if (o) o->cfg.auto_resume = on != 0;
+}
+// Not used by the addon: exported because 0.9.7 main exports it, and its
+// presence is how the addon recognises that layout (src/abi/v0_9_7.h).
+extern "C" bl_code boxlite_advanced_options_set_capabilities_add(void*, const char* const*, int) { return BL_OK; }
+
 extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_cb cb, void* ud, bl_error* err) {
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
@@ -410,6 +482,7 @@ extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_cb cb, void* ud, bl
   core->run_async([core, rec = box->inst->rec, cb, ud, af] { post_info(core, cb, ud, af ? *af : Failure{}, rec); });
   return BL_OK;
 }
+#endif
 
 extern "C" bl_code boxlite_box_metrics(bl_box* box, bl_box_metrics_cb cb, void* ud, bl_error* err) {
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));

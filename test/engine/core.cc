@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -177,13 +178,41 @@ void Core::run_async(std::function<void()> task) {
   if (!pool.submit(task)) task();
 }
 
-std::shared_ptr<BoxRecord> Core::find(const std::string& id_or_name) {
-  std::lock_guard<std::mutex> lk(mu);
+Failure Core::lookup_locked(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out) {
+  out->reset();
   auto it = boxes.find(id_or_name);
-  if (it != boxes.end()) return it->second;
+  if (it != boxes.end()) {
+    *out = it->second;
+    return {};
+  }
   for (auto& [id, rec] : boxes)
-    if (!rec->cfg.name.empty() && rec->cfg.name == id_or_name) return rec;
-  return nullptr;
+    if (!rec->cfg.name.empty() && rec->cfg.name == id_or_name) {
+      *out = rec;
+      return {};
+    }
+  std::vector<std::shared_ptr<BoxRecord>> matches;
+  for (auto& [id, rec] : boxes)
+    if (id.compare(0, id_or_name.size(), id_or_name) == 0) matches.push_back(rec);
+  if (matches.size() == 1) *out = matches[0];
+  if (matches.size() <= 1) return {};
+  // The text of libboxlite's error, ids listed like Rust's Debug of a Vec<&str>.
+  std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
+    return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;
+  });
+  std::string list;
+  for (auto& rec : matches) list += (list.empty() ? "\"" : ", \"") + rec->id + "\"";
+  return fail(BL_INVALID_ARGUMENT, "multiple boxes match prefix '" + id_or_name + "': [" + list + "]");
+}
+
+Failure Core::lookup(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out) {
+  std::lock_guard<std::mutex> lk(mu);
+  return lookup_locked(id_or_name, out);
+}
+
+std::shared_ptr<BoxRecord> Core::find(const std::string& id_or_name) {
+  std::shared_ptr<BoxRecord> rec;
+  lookup(id_or_name, &rec);
+  return rec;
 }
 
 std::shared_ptr<BoxInstance> Core::instance_for(const std::shared_ptr<BoxRecord>& rec) {
@@ -221,7 +250,8 @@ void Core::stop_box(const std::shared_ptr<BoxRecord>& rec) {
     std::lock_guard<std::mutex> lk(rec->mu);
     if (rec->removed) return;
     rec->status = "stopped";
-    remove_now = rec->cfg.auto_remove;
+    boxes_stopped++;
+    remove_now = rec->cfg.effective_auto_delete() > 0;
   }
   if (remove_now) remove_box_files(rec);
   else write_box_meta(*rec);
@@ -271,7 +301,17 @@ using namespace engine;
 
 // ---- ABI: version, errors, strings --------------------------------------------------
 
-extern "C" const char* boxlite_version(void) { return BL_SUPPORTED_VERSION; }
+// $BOXLITE_TEST_ENGINE_VERSION (see engine.h). The returned string stays valid
+// until the next call (callers copy it at once, as they must for libboxlite's
+// static string anyway).
+extern "C" const char* boxlite_version(void) {
+  static std::mutex mu;
+  static std::string version;
+  std::lock_guard<std::mutex> lk(mu);
+  const char* requested = getenv("BOXLITE_TEST_ENGINE_VERSION");
+  version = requested && *requested ? requested : BL_SUPPORTED_VERSION;
+  return version.c_str();
+}
 
 extern "C" void boxlite_error_free(bl_error* err) {
   if (!err) return;
@@ -310,7 +350,11 @@ extern "C" bl_code boxlite_runtime_new(const char* home_dir, const bl_image_regi
   if (flock(core->lock_fd, LOCK_EX | LOCK_NB) != 0) {
     int e = errno;
     if (e == EWOULDBLOCK)
-      return set_error(err, fail(BL_INTERNAL, "Another BoxliteRuntime is already using directory: " + home));
+      // Both layers of libboxlite's text: runtime/lock.rs, wrapped by rt_impl.rs.
+      return set_error(err, fail(BL_INTERNAL, "Failed to acquire runtime lock at " + home +
+                                                  ": internal error: Another BoxliteRuntime is already using directory: " +
+                                                  home +
+                                                  "\nOnly one runtime instance can use a BOXLITE_HOME directory at a time."));
     return set_error(err, fail(BL_STORAGE, "failed to acquire lock: " + io_error(e)));
   }
   std::string boxes_dir = core->home + "/boxes";
@@ -430,15 +474,10 @@ extern "C" bl_code boxlite_runtime_metrics(bl_runtime* rt, bl_runtime_metrics_cb
   if (auto f = take_fault(core->home, When::Sync, {"runtime_metrics", "", "", "", ""})) return set_error(err, *f);
   auto async_fault = take_fault(core->home, When::Async, {"runtime_metrics", "", "", "", ""});
   core->run_async([core, cb, ud, async_fault] {
-    bl_runtime_metrics m{core->boxes_created.load(), core->boxes_failed.load(), 0, core->commands.load(),
-                         core->exec_errors.load()};
-    {
-      std::lock_guard<std::mutex> lk(core->mu);
-      for (auto& [id, rec] : core->boxes) {
-        std::lock_guard<std::mutex> rlk(rec->mu);
-        if (rec->status == "running") m.num_running_boxes++;
-      }
-    }
+    int created = core->boxes_created.load(), failed = core->boxes_failed.load();
+    // libboxlite derives it from its counters (saturating), not from box states.
+    int running = std::max(0, std::max(0, created - core->boxes_stopped.load()) - failed);
+    bl_runtime_metrics m{created, failed, running, core->commands.load(), core->exec_errors.load()};
     core->queue->post([cb, ud, m, async_fault]() mutable {
       CallbackError e(async_fault ? *async_fault : Failure{});
       cb(async_fault ? nullptr : &m, &e.e, ud);  // borrowed: a stack value

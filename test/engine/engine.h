@@ -28,7 +28,21 @@
 #include <utility>
 #include <vector>
 
+#include "abi/v0_9_5.h"
+#include "abi/v0_9_7.h"
 #include "boxlite_abi.h"
+
+// Two builds of the engine (CMakeLists.txt):
+//   libboxlite-test-engine.so          the newest known layout (0.9.7 main since #1031)
+//   libboxlite-test-engine-classic.so  BL_ENGINE_CLASSIC: the layout of 0.9.5 and
+//                                      the 0.9.7 release (src/abi/v0_9_5.h): a
+//                                      9-field CBoxInfo, a synchronous
+//                                      boxlite_box_info, no lifecycle setters.
+// boxlite_version() reports $BOXLITE_TEST_ENGINE_VERSION when set (default
+// 0.9.7), so each supported version's code path in the addon can be run.
+#ifndef BL_ENGINE_CLASSIC
+#define BL_ENGINE_CLASSIC 0
+#endif
 
 // Every ABI symbol, declared from the shared X-macro with C linkage and default
 // visibility: a definition whose signature drifts from boxlite_abi.h is then a
@@ -36,6 +50,12 @@
 #define BL_ENGINE_DECLARE(ret, name, params) \
   extern "C" __attribute__((visibility("default"))) ret name params;
 BL_ABI_FUNCTIONS(BL_ENGINE_DECLARE)
+#if !BL_ENGINE_CLASSIC
+BL_ABI_OPTIONAL_FUNCTIONS(BL_ENGINE_DECLARE)
+BL_ENGINE_DECLARE(bl_code, boxlite_advanced_options_set_capabilities_add, (void* opts, const char* const* caps, int count))
+#else
+BL_ENGINE_DECLARE(bl_code, boxlite_box_info, (bl_box * box, bl_box_info_0_9_5** out, bl_error* err))
+#endif
 #undef BL_ENGINE_DECLARE
 
 namespace engine {
@@ -141,12 +161,20 @@ struct Core;
 struct BoxConfig {
   std::string image;
   std::string name;  // empty = none
-  int cpus = 2, memory_mib = 2048, disk_gb = 0;
+  // libboxlite's defaults (runtime/constants.rs vm_defaults), reported by info.
+  int cpus = 1, memory_mib = 1024, disk_gb = 0;
   std::string workdir;
   std::vector<std::pair<std::string, std::string>> env;
   bool network_enabled = true;
   std::vector<std::string> allow_net;
   bool auto_remove = true, detach = false;
+  uint32_t auto_pause = 0;        // 0.9.7 main lifecycle options (#1009)
+  int64_t auto_delete = -1;       // -1: unset (then auto_remove decides)
+  bool auto_resume = true;
+  // libboxlite's BoxOptions::effective_auto_delete (runtime/options.rs).
+  uint32_t effective_auto_delete() const {
+    return auto_delete >= 0 ? static_cast<uint32_t>(auto_delete) : (auto_remove ? 1u : 0u);
+  }
   std::vector<std::string> entrypoint, cmd;
 };
 
@@ -193,11 +221,20 @@ struct Core {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<BoxRecord>> boxes;
   std::map<std::string, std::weak_ptr<BoxInstance>> instances;
-  std::atomic<int> boxes_created{0}, boxes_failed{0}, commands{0}, exec_errors{0};
+  // As libboxlite counts them (metrics/runtime_metrics.rs): created on a
+  // successful create, stopped on stop, failed on a failed boot; "running"
+  // is created - stopped - failed (so configured boxes count as running).
+  std::atomic<int> boxes_created{0}, boxes_failed{0}, boxes_stopped{0}, commands{0}, exec_errors{0};
 
   ~Core();
   // Runs `task` on a worker (inline once the runtime is freed: its event is dropped then).
   void run_async(std::function<void()> task);
+  // libboxlite's lookup (litebox/manager.rs lookup_box): exact id, then exact
+  // name, then a unique id prefix; an ambiguous prefix is InvalidArgument.
+  // *out stays null when nothing matches.
+  Failure lookup(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out);
+  Failure lookup_locked(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out);  // mu held
+  // lookup() without the ambiguity error (null then too).
   std::shared_ptr<BoxRecord> find(const std::string& id_or_name);
   std::shared_ptr<BoxInstance> instance_for(const std::shared_ptr<BoxRecord>& rec);
   void forget(const std::string& id);  // drops the record after removal

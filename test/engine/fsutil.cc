@@ -100,7 +100,8 @@ void write_box_meta(BoxRecord& rec) {
   o << "status=" << rec.status << "\n";
   o << "id=" << esc(rec.id) << "\nname=" << esc(c.name) << "\nimage=" << esc(c.image) << "\ncreated_at=" << rec.created_at
     << "\ncpus=" << c.cpus << "\nmemory_mib=" << c.memory_mib << "\ndisk_gb=" << c.disk_gb << "\nworkdir=" << esc(c.workdir)
-    << "\nnetwork=" << c.network_enabled << "\nauto_remove=" << c.auto_remove << "\ndetach=" << c.detach << "\n";
+    << "\nnetwork=" << c.network_enabled << "\nauto_remove=" << c.auto_remove << "\ndetach=" << c.detach << "\nauto_pause=" << c.auto_pause
+    << "\nauto_delete=" << c.auto_delete << "\nauto_resume=" << c.auto_resume << "\n";
   for (auto& [k, v] : c.env) o << "env=" << esc(k) << "\t" << esc(v) << "\n";
   for (auto& h : c.allow_net) o << "allow=" << esc(h) << "\n";
   for (auto& a : c.entrypoint) o << "entrypoint=" << esc(a) << "\n";
@@ -130,6 +131,9 @@ std::shared_ptr<BoxRecord> read_box_meta(const std::string& dir) {
     else if (k == "network") c.network_enabled = v == "1";
     else if (k == "auto_remove") c.auto_remove = v == "1";
     else if (k == "detach") c.detach = v == "1";
+    else if (k == "auto_pause") c.auto_pause = static_cast<uint32_t>(strtoul(v.c_str(), nullptr, 10));
+    else if (k == "auto_delete") c.auto_delete = atoll(v.c_str());
+    else if (k == "auto_resume") c.auto_resume = v == "1";
     else if (k == "allow") c.allow_net.push_back(unesc(v));
     else if (k == "entrypoint") c.entrypoint.push_back(unesc(v));
     else if (k == "cmd") c.cmd.push_back(unesc(v));

@@ -29,6 +29,7 @@
 extern "C" {
 #define DECLARE(ret, name, params) ret name params;
 BL_ABI_FUNCTIONS(DECLARE)
+BL_ABI_OPTIONAL_FUNCTIONS(DECLARE)  // the engine's default build: the newest layout
 #undef DECLARE
 }
 
@@ -317,7 +318,9 @@ void check_runtime_lock() {
   bl_error e{};
   CHECK_EQ_INT(boxlite_runtime_new(home.c_str(), nullptr, 0, &b, &e), BL_INTERNAL);
   CHECK(b == nullptr, "out reset");
-  CHECK_EQ_STR(take(&e), "internal error: Another BoxliteRuntime is already using directory: " + home);
+  CHECK_EQ_STR(take(&e), "internal error: Failed to acquire runtime lock at " + home +
+                             ": internal error: Another BoxliteRuntime is already using directory: " + home +
+                             "\nOnly one runtime instance can use a BOXLITE_HOME directory at a time.");
   CHECK_EQ_INT(boxlite_runtime_new(home.c_str(), nullptr, -1, &b, &e), BL_INVALID_ARGUMENT);
   boxlite_error_free(&e);
   boxlite_runtime_free(a);
@@ -402,10 +405,32 @@ void check_boxes() {
   boxlite_box_free(g1.box);
   boxlite_box_free(g2.box);
 
+  // libboxlite's lookup (litebox/manager.rs): a unique id prefix finds the box;
+  // a prefix several ids share ("" matches all) is InvalidArgument, not a miss.
+  BoxResult g4;
+  CHECK_EQ_INT(boxlite_get(rt, box_id.substr(0, 5).c_str(), box_cb, &g4, &e), BL_OK);
+  pump(rt, [&] { return g4.done; });
+  CHECK(g4.code == BL_OK && g4.box, "get by unique id prefix");
+  boxlite_box_free(g4.box);
+  bl_box* other = create(rt, "beta", false);
+  BoxResult g5;
+  CHECK_EQ_INT(boxlite_get(rt, "", box_cb, &g5, &e), BL_OK);
+  pump(rt, [&] { return g5.done; });
+  CHECK(g5.code == BL_INVALID_ARGUMENT && !g5.box, "ambiguous prefix");
+  CHECK(g5.msg.rfind("invalid argument: multiple boxes match prefix '': [\"", 0) == 0, "%s", g5.msg.c_str());
+  boxlite_box_free(other);
+  Done removed_beta;
+  CHECK_EQ_INT(boxlite_remove(rt, "beta", 1, done_cb, &removed_beta, &e), BL_OK);
+  pump(rt, [&] { return removed_beta.done; });
+  CHECK(removed_beta.code == BL_OK, "remove beta");
+
   int code;
   std::string msg;
   CHECK(create(rt, "alpha", false, &code, &msg) == nullptr, "duplicate name");
-  CHECK_EQ_INT(code, BL_ALREADY_EXISTS);
+  CHECK_EQ_INT(code, BL_INVALID_ARGUMENT);  // libboxlite's create_inner: InvalidArgument, not AlreadyExists
+  CHECK_EQ_STR(msg, "invalid argument: box with name 'alpha' already exists");
+  CHECK(create(rt, box_id.c_str(), false, &code, &msg) == nullptr, "a name equal to another box's id is taken");
+  CHECK_EQ_INT(code, BL_INVALID_ARGUMENT);
   CHECK(create(rt, "det", true, &code, &msg, true) == nullptr, "detach + auto_remove");
   CHECK_EQ_INT(code, BL_CONFIG);
   CHECK(msg.rfind("configuration error: remove-on-stop is incompatible with detach=true", 0) == 0, "%s", msg.c_str());
