@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Served, attach, attachUrl, createBox, expectEnvelope, request, serve, sleep, startExec, until,
 } from './http-support';
+import { isRunning } from './process-state';
 
 const IDLE = 400;
 const GRACE = 1500; // wide, so 'still alive inside the grace period' holds on a loaded machine
@@ -22,15 +23,7 @@ afterAll(async () => { await s.close(); });
 
 const execUrl = (eid: string) => `${s.origin}/v1/boxes/${box}/executions/${eid}`;
 
-/** Running, not a zombie: a killed process stays in the table until its parent reaps it, which lags under load. */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const alive = isRunning;
 
 async function pidOf(file: string): Promise<number> {
   await until(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '', 3000, file);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isRunning } from './process-state';
 
 const repo = path.resolve(__dirname, '..');
 const CLI = path.join(repo, 'dist', 'cli.js');
@@ -25,14 +26,7 @@ function get(url: string): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isAlive = isRunning;
 
 describe('boxlite-native CLI', () => {
   it('--version / -v / serve --version print the package version', () => {
