@@ -1,40 +1,79 @@
 // StrykerJS: mutation testing of the code that decides what a caller gets (a
-// status code, an error class, an authorization). Run with
-// `npm run test:mutation` (scripts/mutation/run.js), not `npx stryker run`
-// directly: the wrapper corrects the vitest runner's miscount of mutants that
-// break module loading and applies `thresholds.break` to the corrected scores.
+// status code, an error class or an authorization). Run it with
+// `npm run test:mutation` (scripts/mutation/run.js), not `npx stryker run`:
+// the wrapper runs one Stryker pass per group below, corrects the vitest
+// runner's miscount of mutants that break module loading, prints one table
+// per file and applies `thresholds.break` to the corrected scores.
 // See README.md, "Mutation testing".
 
 /**
- * The gated files. Add a file here when it starts deciding a status code, an
- * error class or an authorization (new guards in lib/http/ belong here), and
- * add its fast test suite to vitest.mutation.config.ts.
+ * What is mutated, and which suites judge it. Each group is one Stryker pass
+ * over `mutate`, run against `tests` only (their own fast suites: a mutant of
+ * the classifier is judged by the classifier's suites, not by every HTTP
+ * suite that happens to import it, which keeps a pass within CI's budget).
+ *
+ * To gate a new file: add it to the `mutate` list of its group (new guards in
+ * lib/http/ go to `http`), and its suite to `tests` if it has its own.
  */
-export const MUTATED_FILES = [
-  'lib/classify.ts',
-  'lib/errors.ts',
-  'lib/http-table.ts',
-  'lib/error-response.ts',
-  'lib/http/auth.ts',
-  'lib/http/router.ts',
-  'lib/http/validate.ts',
-  'lib/http/body.ts',
-  'lib/http/prefix.ts',
-  'lib/http/request-id.ts',
-];
+export const GROUPS = {
+  core: {
+    mutate: [
+      'lib/classify.ts',
+      'lib/errors.ts',
+      'lib/http-table.ts',
+      'lib/error-response.ts',
+    ],
+    tests: [
+      'test/classify-*.test.ts',
+      'test/errors.test.ts',
+      'test/error-response.test.ts',
+    ],
+  },
+  http: {
+    mutate: [
+      'lib/http/auth.ts',
+      'lib/http/router.ts',
+      'lib/http/validate.ts',
+      'lib/http/body.ts',
+      'lib/http/prefix.ts',
+      'lib/http/request-id.ts',
+    ],
+    // Over real HTTP against the test engine; each answers in seconds. The
+    // slow end-to-end suites (exec sessions, the official client, the CLI)
+    // stay in `npm test` only.
+    tests: [
+      'test/http-decisions.test.ts',
+      'test/http-routes.test.ts',
+      'test/http-auth.test.ts',
+      'test/http-mounting.test.ts',
+      'test/http-faults.test.ts',
+    ],
+  },
+};
+
+/** The group of this pass (MUTATION_GROUP, set by scripts/mutation/run.js). */
+export function currentGroup() {
+  const name = process.env.MUTATION_GROUP ?? 'core';
+  const group = GROUPS[name];
+  if (!group) throw new Error(`MUTATION_GROUP=${name}: no such group (${Object.keys(GROUPS).join(', ')})`);
+  return { name, ...group };
+}
+
+const group = currentGroup();
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  // Each mutant runs only the tests that executed its code in the dry run.
+  // Each mutant runs only the tests that executed its code in the dry run
+  // (mutants in code that runs at load time run all of the group's tests).
   coverageAnalysis: 'perTest',
-  mutate: MUTATED_FILES,
+  mutate: group.mutate,
   // Two workers at most: CI machines have 2 cores.
   concurrency: 2,
   thresholds: { high: 95, low: 90, break: 90 },
-  reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  reporters: ['clear-text', 'progress-append-only', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${group.name}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // Only what the suites need is copied into the sandbox.
   ignorePatterns: ['dist', 'prebuilds', 'coverage', 'reports', 'bench', 'examples', '.http-dist', '*.tgz', 'build/CMakeFiles'],
@@ -42,7 +81,7 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Re-test only mutants whose code or covering tests changed since the last
-  // run (reports/stryker-incremental.json); `--force` re-tests everything.
+  // pass of this group; `npm run test:mutation -- --force` re-tests all.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: `reports/mutation/${group.name}-incremental.json`,
 };

@@ -1,26 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { currentGroup } from './stryker.config.mjs';
 
-// The suites StrykerJS runs against each mutant (stryker.config.mjs). Only
-// fast ones that exercise the mutated files through their public behaviour:
-// the pure classifier/error suites, and the HTTP suites that answer in well
-// under a second against the test engine. The slow end-to-end suites (exec
-// sessions, the official client, the CLI) stay in `npm test` only.
+// The suites StrykerJS runs against the mutants of one group
+// (stryker.config.mjs, GROUPS; MUTATION_GROUP selects it).
 //
-// Stryker's vitest runner forces `pool: 'threads'` with one worker; the test
-// engine tolerates that because each suite opens and closes its own runtime.
+// Stryker's vitest runner overrides the pool with `threads` (one worker); the
+// suites listed there tolerate it (each opens and closes its own runtime).
+// scripts/mutation/run.js re-checks survivors with this config as written,
+// in forks, like `npm test`.
 export default defineConfig({
   test: {
     pool: 'forks',
-    include: [
-      'test/classify-*.test.ts',
-      'test/errors.test.ts',
-      'test/error-response.test.ts',
-      'test/http-routes.test.ts',
-      'test/http-auth.test.ts',
-      'test/http-mounting.test.ts',
-      'test/http-faults.test.ts',
-      'test/http-decisions.test.ts',
-    ],
+    include: currentGroup().tests,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -129,6 +129,8 @@ describe('the prefix authorize sees, and the Location it leads to', () => {
     try {
       await request(`${p.origin}/v1/boxes`);
       expect(seen.at(-1)).toEqual({ action: 'box:read', prefix: '', boxId: undefined, execId: undefined });
+      await request(`${p.origin}/v1/me`);
+      expect(seen.at(-1)).toEqual({ action: 'me:read', prefix: '', boxId: undefined, execId: undefined });
       await request(`${p.origin}/v1/a/b/boxes/bx/executions/ex`);
       expect(seen.at(-1)).toEqual({ action: 'box:read', prefix: 'a/b', boxId: 'bx', execId: 'ex' });
       const created = await postJson(`${p.origin}/v1/a/b/boxes`, {});
@@ -206,9 +208,11 @@ describe('bearer tokens: only the exact header shape counts', () => {
   });
 
   it('bearerTokenAuth refuses an empty list, an empty token or a non-string', () => {
-    expect(() => bearerTokenAuth([])).toThrow(TypeError);
-    expect(() => bearerTokenAuth(['ok', ''])).toThrow(TypeError);
-    expect(() => bearerTokenAuth(['ok', 5 as unknown as string])).toThrow(TypeError);
+    const refusal = /^bearerTokenAuth: give at least one non-empty token$/;
+    expect(() => bearerTokenAuth([])).toThrow(refusal);
+    expect(() => bearerTokenAuth(['ok', ''])).toThrow(refusal);
+    expect(() => bearerTokenAuth(['ok', 5 as unknown as string])).toThrow(refusal);
+    expect(() => bearerTokenAuth('')).toThrow(refusal);
   });
 
   it('any listed token is accepted, with the given principal; others are not', async () => {
@@ -295,6 +299,51 @@ describe('JSON bodies', () => {
   });
 });
 
+describe('pathPrefix option forms', () => {
+  it("slashes around a prefix are ignored; '' means no prefix", async () => {
+    const slashed = await serve({ t, handler: { auth: 'none', pathPrefix: '/org-1/team/' } });
+    try {
+      expect((await request(`${slashed.origin}/v1/org-1/team/boxes`)).status).toBe(200);
+      expect((await request(`${slashed.origin}/v1/me`)).json.path_prefix).toBe('org-1/team');
+    } finally {
+      await slashed.close();
+    }
+    const none = await serve({ t, handler: { auth: 'none', pathPrefix: '' } });
+    try {
+      expect((await request(`${none.origin}/v1/boxes`)).status).toBe(200);
+      expect((await request(`${none.origin}/v1/me`)).json.path_prefix).toBeNull();
+    } finally {
+      await none.close();
+    }
+  });
+
+  it('a list advertises no single prefix, and its longest match wins', async () => {
+    // Given shortest first on purpose: /v1/a/boxes/boxes is the list under
+    // "a/boxes", never box "boxes" under "a".
+    const p = await serve({ t, handler: { auth: 'none', pathPrefix: ['a', 'a/boxes'] } });
+    try {
+      const listed = await request(`${p.origin}/v1/a/boxes/boxes`);
+      expect(listed.status).toBe(200);
+      expect(Array.isArray(listed.json.boxes)).toBe(true);
+      expectEnvelope(await request(`${p.origin}/v1/a/boxes/nobox`), 404, 'not_found');
+      expect((await request(`${p.origin}/v1/me`)).json.path_prefix).toBeNull();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('refuses a prefix over 128 characters or with an empty or odd segment, accepts 128', async () => {
+    const { createBoxliteHandler } = await import('../lib/http');
+    const make = (pathPrefix: string) => () => createBoxliteHandler(t.runtime, { auth: 'none', pathPrefix });
+    for (const bad of ['a'.repeat(129), `${'a'.repeat(64)}/${'b'.repeat(64)}`, 'a//b', 'a/b c', 'a/é']) {
+      expect(make(bad), bad).toThrow(/^pathPrefix .* is not a valid prefix/);
+    }
+    for (const good of ['a'.repeat(128), `${'a'.repeat(63)}/${'b'.repeat(64)}`, 'A.z_0~-9']) {
+      expect(make(good), good).not.toThrow();
+    }
+  });
+});
+
 describe('field validation on create', () => {
   const refused: Array<[string, Record<string, unknown>, string]> = [
     ['name over 128 characters', { name: 'n'.repeat(129) }, 'name must be at most 128 characters'],
@@ -314,6 +363,10 @@ describe('field validation on create', () => {
     ['cpus above 255', { cpus: 256 }, 'cpus must be <= 255'],
     ['cpus of 0', { cpus: 0 }, 'cpus must be >= 1'],
     ['cpus not a number', { cpus: true }, 'cpus must be an integer, got a boolean'],
+    ['cpus not an integer', { cpus: 1.5 }, 'cpus must be an integer, got 1.5'],
+    ['env name with NUL', { env: { 'A\0': 'x' } }, 'env.A\0 must not contain NUL characters'],
+    ['a nested field', { network: { outbound: { mode: 1 } } }, 'network.outbound.mode must be a string, got a number'],
+    ['the first of two problems', { name: 7, cpus: 'x' }, 'name must be a string, got a number'],
   ];
   for (const [what, body, message] of refused) {
     it(`${what} -> 400 saying so`, async () => {
@@ -354,6 +407,21 @@ describe('POST .../stop body', () => {
     } finally {
       await request(`${s.origin}/v1/boxes/${id}?force=true`, { method: 'DELETE' });
     }
+  });
+});
+
+describe('other bodies', () => {
+  it('an unknown field is named along with every known one', async () => {
+    const err = expectEnvelope(await postJson(`${s.origin}/v1/boxes/nobox/exec`, { command: 'ls', cmd: 'ls' }), 400, 'invalid_argument');
+    expect(err.message).toBe('invalid argument: unknown field "cmd" in request body; known fields: command, args, env, timeout_seconds, working_dir, tty, user');
+  });
+
+  it('malformed JSON is answered with the parser\'s own reason', async () => {
+    const text = '{"image": ';
+    let reason = '';
+    try { JSON.parse(text); } catch (e) { reason = (e as Error).message; }
+    const err = expectEnvelope(await request(`${s.origin}/v1/boxes`, { method: 'POST', body: text }), 400, 'invalid_argument');
+    expect(err.message).toBe(`invalid argument: request body is not valid JSON (${reason})`);
   });
 });
 
@@ -401,6 +469,9 @@ describe('routing shapes', () => {
     expectEnvelope(await request(`${s.origin}/v1/boxes/${'%41'.repeat(128)}`), 404, 'not_found');
     const broken = expectEnvelope(await request(`${s.origin}/v1/boxes/%/metrics`), 400, 'invalid_argument');
     expect(broken.message).toBe('invalid argument: box id is not valid percent-encoding: "%"');
+    // The caller's text is echoed, but never more than 64 characters of it.
+    const longBroken = expectEnvelope(await request(`${s.origin}/v1/boxes/x/executions/${'e'.repeat(100)}%zz`), 400, 'invalid_argument');
+    expect(longBroken.message).toBe(`invalid argument: execution id is not valid percent-encoding: "${'e'.repeat(64)}"`);
   });
 
   it('a box named like a route segment is still that box', async () => {
