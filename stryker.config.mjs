@@ -76,8 +76,10 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${group.name}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // Only what the suites need is copied into the sandbox.
-  ignorePatterns: ['dist', 'prebuilds', 'coverage', 'reports', 'bench', 'examples', '.http-dist', '*.tgz', 'build/CMakeFiles'],
-  timeoutMS: 10_000,
+  ignorePatterns: ['.stryker-tmp*', 'dist', 'prebuilds', 'coverage', 'reports', 'bench', 'examples', '.http-dist', '*.tgz', 'build/CMakeFiles'],
+  // Generous: a loaded machine must not turn a slow run into a "timeout"
+  // (which counts as detected). The wrapper re-checks timeouts anyway.
+  timeoutMS: 30_000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Re-test only mutants whose code or covering tests changed since the last

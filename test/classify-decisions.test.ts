@@ -150,3 +150,13 @@ describe('error classes', () => {
     expect(new NotFoundError('y').name).toBe('NotFoundError');
   });
 });
+
+// Equivalent mutants: changes StrykerJS reports as surviving that no caller
+// can tell from the original, so no test can (or should) kill them.
+//
+// lib/error-response.ts
+// - usableRequestId, `i < id.length` -> `i <= id.length`: the extra
+//   charCodeAt(length) is NaN, which is neither < 0x20 nor > 0x7e, so the
+//   id is judged the same.
+// - retryAfter, `typeof seconds === 'number'` -> `true`:
+//   Number.isInteger() is already false for every non-number.
