@@ -410,6 +410,25 @@ describe('POST .../stop body', () => {
   });
 });
 
+describe('env reaches the command', () => {
+  it('every variable, a name "__proto__" included', async () => {
+    const id = await createBox(s.origin);
+    try {
+      // Raw JSON text: a JS object literal would turn "__proto__" into a prototype.
+      const body = '{"command":"sh","args":["-c","test \\"$GREETING\\" = hi && test \\"$__proto__\\" = p"],'
+        + '"env":{"GREETING":"hi","__proto__":"p"}}';
+      const started = await request(`${s.origin}/v1/boxes/${id}/exec`, { method: 'POST', body });
+      expect(started.status, started.text).toBe(201);
+      const url = `${s.origin}/v1/boxes/${id}/executions/${started.json.execution_id}`;
+      const { until } = await import('./http-support');
+      await until(async () => (await request(url)).json.status !== 'running', 10_000, 'exit');
+      expect((await request(url)).json).toMatchObject({ status: 'completed', exit_code: 0 });
+    } finally {
+      await request(`${s.origin}/v1/boxes/${id}?force=true`, { method: 'DELETE' });
+    }
+  });
+});
+
 describe('other bodies', () => {
   it('an unknown field is named along with every known one', async () => {
     const err = expectEnvelope(await postJson(`${s.origin}/v1/boxes/nobox/exec`, { command: 'ls', cmd: 'ls' }), 400, 'invalid_argument');
