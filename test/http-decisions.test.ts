@@ -271,6 +271,26 @@ describe('body size', () => {
     expect(await chunked(stopBody(LIMIT))).toBe(404);
     expect(await chunked(stopBody(LIMIT + 1))).toBe(413);
   });
+
+  it('a body that keeps coming after the 413 gets one whole answer, and nothing is reported as a server error', async () => {
+    const before = p.errors.length;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${p.origin}/v1/boxes/nobox/stop`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, agent: false,
+      }, (res) => {
+        let body = '';
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 32; i++) req.write(' '.repeat(1024));
+      req.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe('invalid_argument');
+    expect(p.errors.slice(before)).toEqual([]);
+  });
 });
 
 describe('JSON bodies', () => {
