@@ -24,6 +24,15 @@ describe('a wrapper keeps the meaning of its cause', () => {
   });
 });
 
+describe('a function can carry an error, too', () => {
+  it('its status, code, message prefix and cause are read like an object\'s', () => {
+    expect(classifyError(Object.assign(() => undefined, { status: 404, message: 'gone' }))).toMatchObject({ status: 404, message: 'gone' });
+    expect(classifyError(Object.assign(() => undefined, { boxliteCode: 4 }))).toMatchObject({ status: 409, code: 'invalid_state' });
+    expect(classifyError(Object.assign(() => undefined, { message: 'stopped: s' })).code).toBe('stopped');
+    expect(classifyError(Object.assign(() => undefined, { cause: new NotFoundError('x') })).status).toBe(404);
+  });
+});
+
 describe('an empty message is answered with the reason phrase', () => {
   it.each([
     ['a typed error', new NotFoundError(''), 404, 'Not Found'],

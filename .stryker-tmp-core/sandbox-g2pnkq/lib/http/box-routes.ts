@@ -1,0 +1,94 @@
+// @ts-nocheck
+// Box lifecycle and metrics routes: P/boxes, P/boxes/{id}, .../start, .../stop,
+// P/metrics, P/boxes/{id}/metrics.
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import type { Box } from '../runtime-types';
+import { type CreateBoxRequest, parseCreateBoxRequest } from './box-request';
+import { toBoxJson, toBoxMetricsJson, toRuntimeMetricsJson } from './box-json';
+import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from './context';
+import { parseStopRequest } from './exec-request';
+import { sendEmpty, sendJson } from './respond';
+
+async function boxJson(ctx: RouteContext, box: Box): Promise<ReturnType<typeof toBoxJson>> {
+  const info = await box.info();
+  return toBoxJson(info, ctx.state.boxUpdatedAt.get(info.id));
+}
+
+export const listBoxes: Route = route(async (ctx) => {
+  const infos = await ctx.state.runtime.listBoxes();
+  const status = queryParam(ctx, 'status');
+  const boxes = infos
+    .filter((info) => status === undefined || info.status === status)
+    .map((info) => toBoxJson(info, ctx.state.boxUpdatedAt.get(info.id)));
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, { boxes, next_page_token: null });
+});
+
+export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, request: CreateBoxRequest) => {
+  const box = await ctx.state.runtime.createBox(request.options);
+  if (request.user !== undefined) ctx.state.boxUsers.set(box.id, request.user);
+  const json = await boxJson(ctx, box);
+  sendJson(ctx.req, ctx.res, 201, ctx.requestId, json, {
+    Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(json.box_id)}`,
+  });
+});
+
+export const getBox: Route = route(async (ctx) => {
+  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box));
+});
+
+/** HEAD: 204 when the box exists, 404 (no body) when not. */
+export const headBox: Route = route(async (ctx) => {
+  const box = await ctx.state.runtime.findBox(boxIdOf(ctx));
+  if (box === null) throw new NotFoundError(`box not found: ${boxIdOf(ctx)}`);
+  sendEmpty(ctx.res, 204, ctx.requestId);
+});
+
+function parseForce(ctx: RouteContext): boolean {
+  const raw = queryParam(ctx, 'force');
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1' || raw === '') return true;
+  throw new InvalidArgumentError(`invalid argument: force must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+export const removeBox: Route = route(async (ctx) => {
+  const idOrName = boxIdOf(ctx);
+  const force = parseForce(ctx);
+  // The canonical id, to drop this box's executions and bookkeeping even when
+  // the caller named it; a miss is left to removeBox to report in its words.
+  const found = await ctx.state.runtime.findBox(idOrName).catch(() => null);
+  await ctx.state.runtime.removeBox(idOrName, { force });
+  const boxId = found?.id ?? idOrName;
+  ctx.state.sessions.dropBox(boxId);
+  ctx.state.boxUsers.delete(boxId);
+  ctx.state.boxUpdatedAt.delete(boxId);
+  sendEmpty(ctx.res, 204, ctx.requestId);
+});
+
+export const startBox: Route = route(async (ctx) => {
+  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
+  await box.start();
+  ctx.state.boxUpdatedAt.set(box.id, Date.now());
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box));
+});
+
+// {timeout_seconds} is validated, then left to the engine's own stop timeout.
+export const stopBox: Route = jsonRoute(parseStopRequest, async (ctx) => {
+  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
+  await box.stop();
+  ctx.state.boxUpdatedAt.set(box.id, Date.now());
+  // A stopped handle is spent (libboxlite invalidates it): read the state
+  // through a fresh one.
+  const fresh = await ctx.state.runtime.getBox(box.id);
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, fresh));
+});
+
+export const runtimeMetrics: Route = route(async (ctx) => {
+  const m = await ctx.state.runtime.metrics();
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, toRuntimeMetricsJson(m));
+});
+
+export const boxMetrics: Route = route(async (ctx) => {
+  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, toBoxMetricsJson(await box.metrics()));
+});

@@ -1,0 +1,79 @@
+// @ts-nocheck
+// What every route function gets: the request, its id, the matched route and
+// the handler's shared state.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Runtime } from '../runtime-types';
+import type { Principal } from './auth';
+import type { PrefixPolicy } from './prefix';
+import type { RouteMatch } from './router';
+import type { SessionRegistry } from './sessions';
+
+export interface ResolvedOptions {
+  jsonLimit: number;
+  filesLimit: number;
+  exposeInternal: boolean;
+  tmpDir: string;
+  prefixPolicy: PrefixPolicy;
+  onError: (err: unknown, requestId: string) => void;
+}
+
+/** State shared by all requests of one handler. */
+export interface HandlerState {
+  runtime: Runtime;
+  sessions: SessionRegistry;
+  options: ResolvedOptions;
+  /** Box-level default exec user from create's `user` (the runtime has none). */
+  boxUsers: Map<string, string>;
+  /** When this server last changed a box's state (ms), for `updated_at`. */
+  boxUpdatedAt: Map<string, number>;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  match: RouteMatch;
+  /** The raw query string (without '?'). */
+  query: string;
+  principal: Principal;
+  state: HandlerState;
+}
+
+/** Route params are present for the routes that declare them; this narrows. */
+export function boxIdOf(ctx: RouteContext): string {
+  return ctx.match.boxId as string;
+}
+
+export function execIdOf(ctx: RouteContext): string {
+  return ctx.match.execId as string;
+}
+
+/** `/v1/{prefix}/` as the client addressed it, for Location headers. */
+export function basePathOf(ctx: RouteContext): string {
+  return ctx.match.prefix === '' ? '/v1/' : `/v1/${ctx.match.prefix}/`;
+}
+
+export function queryParam(ctx: RouteContext, name: string): string | undefined {
+  if (ctx.query === '') return undefined;
+  const v = new URLSearchParams(ctx.query).get(name);
+  return v === null ? undefined : v;
+}
+
+/**
+ * A route. Routes with a JSON body declare `parse`: it validates the body
+ * synchronously, before any engine work, and returns the input or the error
+ * to answer (it does not throw: see validate.ts), so a bad request is answered
+ * in the tick its body ends and costs no engine call.
+ */
+export interface Route {
+  parse?: (body: unknown) => unknown;
+  run: (ctx: RouteContext, input: unknown) => Promise<void>;
+}
+
+export function route(run: (ctx: RouteContext) => Promise<void>): Route {
+  return { run };
+}
+
+export function jsonRoute<T>(parse: (body: unknown) => T | Error, run: (ctx: RouteContext, input: T) => Promise<void>): Route {
+  return { parse, run: run as Route['run'] };
+}

@@ -1,0 +1,126 @@
+// @ts-nocheck
+// Bodies of the exec routes: POST .../exec, .../signal, .../resize, and the
+// WebSocket control frames that mirror signal and resize. Each parser returns
+// its result or the 400 to answer (see validate.ts: no throws on this path).
+import type { ExecOptions } from '../runtime-types';
+import { envMap } from './box-request';
+import type { HttpStatusError } from './http-error';
+import {
+  Check, type JsonObject, expectObject, optBoolean, optInteger, optNumber, optString, optStringArray, rejectUnknownFields,
+} from './validate';
+
+const EXEC_FIELDS = new Set(['command', 'args', 'env', 'timeout_seconds', 'working_dir', 'tty', 'user']);
+const SIGNAL_FIELDS = new Set(['signal']);
+const RESIZE_FIELDS = new Set(['cols', 'rows']);
+const STOP_FIELDS = new Set(['timeout_seconds']);
+
+/** BoxLite's whitelist: HUP INT QUIT ABRT USR1 USR2 TERM WINCH. */
+export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
+const SIGKILL = 9;
+const MAX_TTY_DIMENSION = 0xffff;
+/**
+ * Longest accepted timeout (about 68 years). Engines turn the seconds into a
+ * clock duration: far larger values overflow it (the test engine then kills
+ * at once; libboxlite's Duration::from_secs_f64 would panic), so they are
+ * refused rather than passed on.
+ */
+export const MAX_TIMEOUT_SECONDS = 2_147_483_647;
+
+export interface ExecRequest {
+  command: string;
+  args: string[];
+  options: ExecOptions;
+}
+
+/** The body as a JSON object with only known fields, or undefined (problem recorded). */
+function bodyObject(c: Check, body: unknown, known: ReadonlySet<string>, example: string): JsonObject | undefined {
+  if (body === undefined) return c.fail(`request body is required: ${example}`);
+  const b = expectObject(c, body, 'request body');
+  if (b !== undefined) rejectUnknownFields(c, b, known, 'request body');
+  return c.error === null ? b : undefined;
+}
+
+export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, EXEC_FIELDS, '{"command": "..."}');
+  if (b === undefined) return c.error as HttpStatusError;
+  const where = 'request body';
+  const command = optString(c, b, 'command', where, { nonEmpty: true });
+  if (command === undefined && c.error === null) c.fail('command is required');
+  const args = optStringArray(c, b, 'args', where) ?? [];
+  const options: ExecOptions = {};
+  const env = envMap(c, b, 'env', where);
+  if (env !== undefined) options.env = env;
+  // Same rule and words as libboxlite's own check, so either layer reads alike.
+  const timeout = b.timeout_seconds;
+  if (timeout !== undefined && timeout !== null) {
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+      c.fail('timeout_seconds must be a non-negative finite number');
+    } else if (timeout > MAX_TIMEOUT_SECONDS) {
+      c.fail(`timeout_seconds must be at most ${MAX_TIMEOUT_SECONDS} (0 or absent: no timeout)`);
+    } else if (timeout > 0) {
+      options.timeoutSecs = timeout;
+    }
+  }
+  const workdir = optString(c, b, 'working_dir', where);
+  if (workdir !== undefined) options.workdir = workdir;
+  const tty = optBoolean(c, b, 'tty', where);
+  if (tty !== undefined) options.tty = tty;
+  const user = optString(c, b, 'user', where, { nonEmpty: true });
+  if (user !== undefined) options.user = user;
+  if (c.error !== null) return c.error;
+  return { command: command as string, args, options };
+}
+
+/** A signal number checked against the whitelist (the HTTP body and the WS frame share it). */
+export function checkSignal(c: Check, sig: unknown): number | undefined {
+  if (typeof sig !== 'number' || !Number.isInteger(sig)) return c.fail(`signal must be an integer, got ${JSON.stringify(sig) ?? String(sig)}`);
+  if (sig === SIGKILL) {
+    return c.fail('signal 9 (SIGKILL) is not accepted here; use DELETE .../executions/{exec_id} to kill and evict the execution');
+  }
+  if (!ALLOWED_SIGNALS.has(sig)) {
+    return c.fail(`signal ${sig} is not allowed; allowed: ${[...ALLOWED_SIGNALS].join(', ')} (SIGKILL: DELETE the execution)`);
+  }
+  return sig;
+}
+
+export function parseSignalRequest(body: unknown): number | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, SIGNAL_FIELDS, '{"signal": 15}');
+  if (b === undefined) return c.error as HttpStatusError;
+  const sig = b.signal === undefined || b.signal === null ? c.fail('signal is required') : checkSignal(c, b.signal);
+  return c.error ?? (sig as number);
+}
+
+export interface ResizeRequest {
+  cols: number;
+  rows: number;
+}
+
+export function checkResize(c: Check, obj: JsonObject, where: string): ResizeRequest | undefined {
+  const cols = optInteger(c, obj, 'cols', where, { min: 1, max: MAX_TTY_DIMENSION });
+  const rows = optInteger(c, obj, 'rows', where, { min: 1, max: MAX_TTY_DIMENSION });
+  if (c.error !== null) return undefined;
+  if (cols === undefined || rows === undefined) return c.fail('cols and rows are required');
+  return { cols, rows };
+}
+
+export function parseResizeRequest(body: unknown): ResizeRequest | HttpStatusError {
+  const c = new Check();
+  const b = bodyObject(c, body, RESIZE_FIELDS, '{"cols": 120, "rows": 40}');
+  if (b === undefined) return c.error as HttpStatusError;
+  const size = checkResize(c, b, 'request body');
+  return c.error ?? (size as ResizeRequest);
+}
+
+/** POST .../stop accepts the spec's optional {timeout_seconds}. */
+export function parseStopRequest(body: unknown): null | HttpStatusError {
+  if (body === undefined) return null;
+  const c = new Check();
+  const b = expectObject(c, body, 'request body');
+  if (b !== undefined) {
+    rejectUnknownFields(c, b, STOP_FIELDS, 'request body');
+    optNumber(c, b, 'timeout_seconds', 'request body', { min: 0 });
+  }
+  return c.error;
+}

@@ -1,0 +1,79 @@
+// @ts-nocheck
+// Execution routes: POST P/boxes/{id}/exec and P/boxes/{id}/executions/{eid}
+// (status, kill, signal, resize). The WebSocket attach lives in attach.ts.
+import { InvalidArgumentError, InvalidStateError } from '../errors';
+import { type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from './context';
+import { type ExecRequest, type ResizeRequest, parseExecRequest, parseResizeRequest, parseSignalRequest } from './exec-request';
+import { httpError } from './http-error';
+import { sendEmpty, sendJson } from './respond';
+import type { ExecSession } from './exec-session';
+
+// The body is validated (parse) before the engine is touched: a bad request costs no engine call.
+export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request: ExecRequest) => {
+  const { state } = ctx;
+  const box = await state.runtime.getBox(boxIdOf(ctx));
+  const options = request.options;
+  if (options.user === undefined) {
+    const boxUser = state.boxUsers.get(box.id);
+    if (boxUser !== undefined) options.user = boxUser;
+  }
+  // The runtime resolves once the process is spawned, so spawn failures
+  // (unknown user, missing binary...) come back here as this request's error.
+  const execution = await box.exec(request.command, request.args, options);
+  const session = state.sessions.add(execution, {
+    boxId: box.id,
+    boxName: box.name,
+    tty: options.tty === true,
+    timeoutSecs: options.timeoutSecs ?? 0,
+  });
+  sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
+    Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
+  });
+});
+
+function sessionOf(ctx: RouteContext): ExecSession {
+  const session = ctx.state.sessions.lookup(boxIdOf(ctx), execIdOf(ctx));
+  session.touch();
+  return session;
+}
+
+export const getExecution: Route = route(async (ctx) => {
+  sendJson(ctx.req, ctx.res, 200, ctx.requestId, sessionOf(ctx).toJson());
+});
+
+/** SIGKILL and evict; 204. Later requests for this id answer 404. */
+export const killExecution: Route = route(async (ctx) => {
+  const session = sessionOf(ctx);
+  await ctx.state.sessions.evict(session);
+  sendEmpty(ctx.res, 204, ctx.requestId);
+});
+
+function requireRunning(session: ExecSession): void {
+  if (!session.running) {
+    throw new InvalidStateError(`invalid state: execution ${session.id} has already exited (exit code ${session.exitCode})`);
+  }
+}
+
+export const signalExecution: Route = jsonRoute(parseSignalRequest, async (ctx, sig: number) => {
+  const session = sessionOf(ctx);
+  requireRunning(session);
+  await session.signal(sig);
+  sendEmpty(ctx.res, 204, ctx.requestId);
+});
+
+export const resizeExecution: Route = jsonRoute(parseResizeRequest, async (ctx, { cols, rows }: ResizeRequest) => {
+  const session = sessionOf(ctx);
+  if (!session.tty) {
+    throw new InvalidArgumentError(`invalid argument: execution ${session.id} has no TTY (start it with "tty": true to resize)`);
+  }
+  requireRunning(session);
+  await session.resize(cols, rows);
+  sendEmpty(ctx.res, 204, ctx.requestId);
+});
+
+/** A plain GET on .../attach: the route exists only as a WebSocket. */
+export const attachWithoutUpgrade: Route = route(async (ctx) => {
+  ctx.state.sessions.lookup(boxIdOf(ctx), execIdOf(ctx));
+  throw httpError(426, 'invalid argument: attach is a WebSocket endpoint: send Connection: Upgrade and Upgrade: websocket '
+    + '(a server embedding this handler must route upgrades to handler.upgrade, e.g. with attachBoxliteUpgrade)', { Upgrade: 'websocket' });
+});

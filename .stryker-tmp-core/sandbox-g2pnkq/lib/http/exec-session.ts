@@ -1,0 +1,418 @@
+// @ts-nocheck
+// One execution as the REST API sees it: the engine's Execution plus what the
+// API promises on top of it.
+//  - Output produced before anyone attaches is kept (the official client
+//    attaches ~1 ms after POST /exec answers; a fast command is done by then).
+//  - One WebSocket at a time; the exec outlives the socket and can be
+//    re-attached; a re-attach after exit gets the exit frame straight away.
+//  - Frames: binary [0x01|0x02]+bytes out, raw binary stdin in, JSON text
+//    control frames both ways; `exit` then close 1000.
+//  - A Ping right after the upgrade and every 15 s: the official client
+//    gives up on a socket that stays silent for 10 s.
+//  - Nobody attached and nobody polling for `idleTimeoutMs` -> reaped
+//    (SIGHUP, SIGKILL after a grace period) and answered 410 from then on.
+// Memory is bounded: past `maxBufferedBytes` of unread output the engine's
+// streams are paused (backpressure), never dropped.
+import type { Readable } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
+import type { Execution } from '../runtime-types';
+import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, outputFrame } from './attach-frames';
+
+export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
+
+export interface SessionTimings {
+  /** Reap an exec nobody attached to or polled for this long (ms). */
+  idleTimeoutMs: number;
+  /** Between SIGHUP and SIGKILL when reaping (ms). */
+  reapGraceMs: number;
+  /** WebSocket keep-alive Ping period (ms); one Ping is also sent on attach. */
+  pingIntervalMs: number;
+  /** Unread output kept per exec before the engine's streams are paused (bytes). */
+  maxBufferedBytes: number;
+}
+
+export interface ExecSessionInit {
+  boxId: string;
+  boxName: string | null;
+  tty: boolean;
+  /** 0 = no timeout. */
+  timeoutSecs: number;
+  timings: SessionTimings;
+  /** Called when the idle timer fires (the registry reaps). */
+  onIdle: (session: ExecSession) => void;
+  /** Called for errors nobody is waiting for (socket or stream errors). */
+  onBackgroundError?: (err: unknown) => void;
+}
+
+const SIGHUP = 1;
+/** Socket send buffer above which engine output is paused. */
+const SOCKET_HIGH_WATER = 1 << 20;
+const SOCKET_LOW_WATER = 256 << 10;
+/** Exit code libboxlite synthesizes when an execution is torn down before exiting. */
+const TORN_DOWN = -129;
+
+export class ExecSession {
+  readonly id: string;
+  readonly boxId: string;
+  readonly boxName: string | null;
+  readonly tty: boolean;
+  readonly startedAt = Date.now();
+  endedAt: number | null = null;
+  status: ExecStatus = 'running';
+  exitCode: number | null = null;
+  errorMessage: string | null = null;
+  /** Reaped for idleness: routes answer 410. */
+  reaped = false;
+  /** Removed (DELETE, box removal, handler close): routes answer 404. */
+  evicted = false;
+
+  private readonly execution: Execution;
+  private readonly init: ExecSessionInit;
+  private readonly timeoutMs: number;
+  private processExited = false;
+  private streamsOpen = 2;
+  private killRequested = false;
+  private exitFrameSent = false;
+  private stdinEnded = false;
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private outputPaused = false;
+  /** After reaping, output is read and thrown away so the engine never stalls. */
+  private discardOutput = false;
+  private socket: WebSocket | null = null;
+  /** An upgrade holds the single attach slot until it completes. */
+  private attaching = false;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  /** Resolves once the process exited and its output was fully read. */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(execution: Execution, init: ExecSessionInit) {
+    this.execution = execution;
+    this.id = execution.id;
+    this.boxId = init.boxId;
+    this.boxName = init.boxName;
+    this.tty = init.tty;
+    this.init = init;
+    this.timeoutMs = init.timeoutSecs > 0 ? init.timeoutSecs * 1000 : 0;
+    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
+    this.pump(execution.stdout, STDOUT);
+    this.pump(execution.stderr, STDERR);
+    // A write after the process is gone must surface as an error frame or be
+    // ignored, never as an unhandled 'error' event that kills the server.
+    execution.stdin.on('error', (err) => this.reportToSocket(`stdin: ${messageOf(err)}`));
+    execution.wait().then(
+      (code) => this.onProcessExit(code, null),
+      (err) => this.onProcessExit(-1, messageOf(err)),
+    );
+    this.armIdleTimer();
+  }
+
+  get running(): boolean {
+    return !this.processExited;
+  }
+
+  get attached(): boolean {
+    return this.socket !== null;
+  }
+
+  /** Someone waits on this exec (status poll, signal...): it is not idle. */
+  touch(): void {
+    if (this.socket === null) this.armIdleTimer();
+  }
+
+  // ---- output -------------------------------------------------------------
+
+  private pump(stream: Readable, channel: number): void {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      this.streamsOpen--;
+      this.maybeFinish();
+    };
+    stream.on('data', (chunk: Buffer | string) => this.onOutput(channel, chunk));
+    stream.on('end', end);
+    stream.on('close', end);
+    stream.on('error', (err) => {
+      this.init.onBackgroundError?.(err);
+      end();
+    });
+  }
+
+  private onOutput(channel: number, chunk: Buffer | string): void {
+    if (this.discardOutput) return;
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (data.length === 0) return;
+    const frame = outputFrame(channel, data);
+    const ws = this.socket;
+    if (ws !== null && this.queue.length === 0 && ws.readyState === ws.OPEN) {
+      this.sendFrame(ws, frame);
+      return;
+    }
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    if (this.queuedBytes >= this.init.timings.maxBufferedBytes) this.pauseOutput();
+  }
+
+  private sendFrame(ws: WebSocket, frame: Buffer): void {
+    ws.send(frame, { binary: true }, () => {
+      if (this.outputPaused && this.socket === ws && ws.bufferedAmount < SOCKET_LOW_WATER) this.resumeOutput();
+    });
+    if (ws.bufferedAmount > SOCKET_HIGH_WATER) this.pauseOutput();
+  }
+
+  private pauseOutput(): void {
+    if (this.outputPaused) return;
+    this.outputPaused = true;
+    this.execution.stdout.pause();
+    this.execution.stderr.pause();
+  }
+
+  private resumeOutput(): void {
+    if (!this.outputPaused) return;
+    this.outputPaused = false;
+    this.execution.stdout.resume();
+    this.execution.stderr.resume();
+  }
+
+  private flushQueue(ws: WebSocket): void {
+    const frames = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    for (const frame of frames) this.sendFrame(ws, frame);
+    if (ws.bufferedAmount < SOCKET_HIGH_WATER) this.resumeOutput();
+  }
+
+  // ---- exit ---------------------------------------------------------------
+
+  private onProcessExit(code: number, failure: string | null): void {
+    if (this.processExited) return;
+    this.processExited = true;
+    this.endedAt = Date.now();
+    this.exitCode = code;
+    if (this.graceTimer) { clearTimeout(this.graceTimer); this.graceTimer = null; }
+    const elapsed = this.endedAt - this.startedAt;
+    if (failure !== null) {
+      this.status = 'killed';
+      this.errorMessage = failure;
+    } else if (this.killRequested) {
+      this.status = 'killed';
+    } else if (this.timeoutMs > 0 && code !== 0 && elapsed >= this.timeoutMs - 50) {
+      this.status = 'timed_out';
+      this.errorMessage = `execution timed out after ${this.timeoutMs / 1000}s`;
+    } else if (code === TORN_DOWN) {
+      this.status = 'killed';
+      this.errorMessage = 'execution was torn down before it exited';
+    } else if (code < 0) {
+      this.status = 'killed';
+      this.errorMessage = `killed by signal ${-code}`;
+    } else {
+      this.status = 'completed';
+    }
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (!this.processExited || this.streamsOpen > 0) return;
+    this.resolveDone();
+    const ws = this.socket;
+    if (ws !== null && this.queue.length === 0) this.sendExit(ws);
+  }
+
+  private sendExit(ws: WebSocket): void {
+    if (ws.readyState !== ws.OPEN) return;
+    this.exitFrameSent = true;
+    ws.send(exitFrame(this.exitCode ?? -1));
+    ws.close(1000);
+  }
+
+  // ---- attach -------------------------------------------------------------
+
+  /** Claims the single attach slot before the upgrade completes; false if taken. */
+  reserveAttach(): boolean {
+    if (this.socket !== null || this.attaching) return false;
+    this.attaching = true;
+    return true;
+  }
+
+  releaseAttach(): void {
+    this.attaching = false;
+  }
+
+  attach(ws: WebSocket): void {
+    this.attaching = false;
+    this.socket = ws;
+    this.clearIdleTimer();
+    // Say something at once: the official client treats 10 s of silence as
+    // a dead socket, and a quiet command would otherwise trigger that.
+    ws.ping();
+    this.pingTimer = setInterval(() => {
+      if (ws.readyState === ws.OPEN) ws.ping();
+    }, this.init.timings.pingIntervalMs);
+    this.pingTimer.unref();
+    ws.on('message', (data, isBinary) => this.onClientFrame(data, isBinary));
+    ws.on('close', () => this.detach(ws));
+    ws.on('error', (err) => this.init.onBackgroundError?.(err));
+    this.flushQueue(ws);
+    if (this.processExited && this.streamsOpen === 0) this.sendExit(ws);
+  }
+
+  private detach(ws: WebSocket): void {
+    if (this.socket !== ws) return;
+    this.socket = null;
+    if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
+    if (!this.evicted && !this.reaped) this.armIdleTimer();
+  }
+
+  private onClientFrame(data: RawData, isBinary: boolean): void {
+    const frame = decodeClientFrame(data, isBinary, this.tty);
+    switch (frame.kind) {
+      case 'stdin': this.writeStdin(frame.bytes); break;
+      case 'stdin_eof': this.closeStdin(); break;
+      case 'resize': this.background(this.resize(frame.cols, frame.rows)); break;
+      case 'signal': this.background(this.signal(frame.sig)); break;
+      case 'invalid': this.reportToSocket(frame.message); break;
+    }
+  }
+
+  private background(p: Promise<void>): void {
+    p.catch((err) => this.reportToSocket(messageOf(err)));
+  }
+
+  /** A non-fatal problem: an `error` text frame; the socket stays open. */
+  private reportToSocket(message: string): void {
+    const ws = this.socket;
+    if (ws !== null && ws.readyState === ws.OPEN && !this.exitFrameSent) {
+      ws.send(errorFrame(message));
+    }
+  }
+
+  private writeStdin(bytes: Buffer): void {
+    if (this.stdinEnded || this.processExited) {
+      this.reportToSocket('stdin is closed');
+      return;
+    }
+    if (bytes.length === 0) return;
+    const ok = this.execution.stdin.write(bytes);
+    const ws = this.socket;
+    // Hold further stdin frames until the engine took these (ws >= 8 can pause).
+    if (!ok && ws !== null) {
+      ws.pause();
+      this.execution.stdin.once('drain', () => ws.resume());
+    }
+  }
+
+  private closeStdin(): void {
+    if (this.stdinEnded) return;
+    this.stdinEnded = true;
+    this.execution.stdin.end();
+  }
+
+  // ---- control ------------------------------------------------------------
+
+  async signal(sig: number): Promise<void> {
+    await this.execution.signal(sig);
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    await this.execution.resize(cols, rows);
+  }
+
+  /** SIGKILL (DELETE .../executions/{id}); the exit still reaches an attached socket. */
+  async kill(): Promise<void> {
+    if (this.processExited) return;
+    this.killRequested = true;
+    await this.execution.kill();
+  }
+
+  /** Idle reaping: SIGHUP now, SIGKILL after the grace period, output discarded. */
+  reap(): void {
+    if (this.reaped) return;
+    this.reaped = true;
+    this.clearIdleTimer();
+    this.discardOutput = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.resumeOutput();
+    if (this.processExited) return;
+    this.execution.signal(SIGHUP).catch((err) => this.init.onBackgroundError?.(err));
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      this.kill().catch((err) => this.init.onBackgroundError?.(err));
+    }, this.init.timings.reapGraceMs);
+    this.graceTimer.unref();
+  }
+
+  /**
+   * DELETE: kill if still running, then leave the API; an attached socket
+   * still gets the exit frame. A failed kill leaves the session as it was.
+   */
+  async evict(): Promise<void> {
+    await this.kill();
+    this.markEvicted();
+  }
+
+  /** Gone from the API (its box was removed): no idle reaping any more. */
+  markEvicted(): void {
+    this.evicted = true;
+    this.clearIdleTimer();
+  }
+
+  /** Handler shutdown: kill, drop the socket (1001 going away), stop every timer. */
+  async shutdown(): Promise<void> {
+    this.evicted = true;
+    this.discardOutput = true;
+    this.queue = [];
+    this.clearIdleTimer();
+    if (this.graceTimer) { clearTimeout(this.graceTimer); this.graceTimer = null; }
+    if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
+    const ws = this.socket;
+    this.socket = null;
+    if (ws !== null) ws.close(1001, 'server shutting down');
+    this.resumeOutput();
+    try {
+      await this.kill();
+    } catch (err) {
+      this.init.onBackgroundError?.(err);
+    }
+  }
+
+  private armIdleTimer(): void {
+    if (this.evicted || this.reaped) return;
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.socket === null && !this.evicted) this.init.onIdle(this);
+    }, this.init.timings.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+
+  /** The OpenAPI `ExecutionInfo` for GET .../executions/{id}. */
+  toJson(): Record<string, unknown> {
+    return {
+      execution_id: this.id,
+      status: this.status,
+      exit_code: this.exitCode,
+      started_at: new Date(this.startedAt).toISOString(),
+      duration_ms: this.endedAt === null ? null : this.endedAt - this.startedAt,
+      error_message: this.errorMessage,
+    };
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

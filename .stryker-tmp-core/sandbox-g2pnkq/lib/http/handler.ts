@@ -1,0 +1,302 @@
+// @ts-nocheck
+// createBoxliteHandler: BoxLite's REST API v1 as one `(req, res, next?)`
+// function. It works as Express 4/5 or Connect middleware (app.use(handler),
+// or under a mount path) and as a bare http.createServer(handler) listener,
+// using Node core request/response APIs only. `handler.upgrade` serves the
+// WebSocket attach; `handler.close()` ends every session and timer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { UnsupportedError } from '../errors';
+import type { Runtime } from '../runtime-types';
+import { readJsonBody } from './body';
+import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './auth';
+import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './attach';
+import * as boxes from './box-routes';
+import type { HandlerState, ResolvedOptions, Route, RouteContext } from './context';
+import { getConfig, getMe } from './discovery-routes';
+import * as execs from './exec-routes';
+import { downloadFiles, uploadFiles } from './file-routes';
+import { httpError, methodNotAllowed, permissionDenied, unauthenticated } from './http-error';
+import { normalizeBasePath, splitUrl } from './paths';
+import { type PathPrefixOption, makePrefixPolicy } from './prefix';
+import { requestIdFor } from './request-id';
+import { type ErrorContext, sendError } from './respond';
+import { type RouteMatch, type RouteName, actionFor, allowedMethods, matchRoute } from './router';
+import { SessionRegistry } from './sessions';
+
+export interface BoxliteHandlerOptions {
+  /**
+   * Returns the caller's principal, or null/undefined for "not authenticated"
+   * (401). Required unless `auth: 'none'`. See bearerTokenAuth().
+   */
+  authenticate?: Authenticate;
+  /** Serve without authentication. Must be said explicitly: there is no accidental open server. */
+  auth?: 'none';
+  /** Return false to answer 403 permission_denied. Gets the action and the route's prefix/ids. */
+  authorize?: Authorize;
+  /** The `{prefix}` slot: undefined (none), a prefix, a list of them, or '*' (any). See prefix.ts. */
+  pathPrefix?: PathPrefixOption;
+  /** Mount path for URLs that arrive unrewritten (bare http server, WebSocket upgrades), e.g. '/api'. */
+  basePath?: string;
+  /** Largest JSON body in bytes (default 1 MiB). */
+  jsonLimit?: number;
+  /** Largest file upload in bytes (default 1 GiB). */
+  filesLimit?: number;
+  /** Reap an exec nobody attached to or polled for this long (default 5 min). */
+  execIdleTimeoutMs?: number;
+  /** Between the reaper's SIGHUP and SIGKILL (default 10 s). */
+  execReapGraceMs?: number;
+  /** WebSocket keep-alive Ping period (default 15 s; one Ping is also sent right after the upgrade). */
+  pingIntervalMs?: number;
+  /** Unread output kept per exec before its streams are paused (default 8 MiB). */
+  maxBufferedOutputBytes?: number;
+  /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
+  exposeInternal?: boolean;
+  /** Where file transfers are staged (default os.tmpdir()). */
+  tmpDir?: string;
+  /** Called for every 5xx answer and for background errors. Default: one line on stderr. Never given request headers. */
+  onError?: (err: unknown, requestId: string) => void;
+}
+
+export type NextFunction = (err?: unknown) => void;
+
+export interface BoxliteHandler {
+  (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
+  /** Serve a WebSocket upgrade. Returns false when the URL is not under /v1 (someone else's upgrade). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Kill every execution, close every socket, clear every timer. Does not close the runtime. */
+  close(): Promise<void>;
+  /** Executions currently tracked. */
+  readonly activeExecutions: number;
+}
+
+type Admitted = { match: RouteMatch; principal: Principal };
+/** Admitted, or the refusal to answer. */
+type Admission = Admitted | Error;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null
+    && typeof (value as { then?: unknown }).then === 'function';
+}
+
+const ROUTES: Readonly<Record<Exclude<RouteName, 'unsupported'>, Readonly<Record<string, Route>>>> = {
+  config: { GET: getConfig, HEAD: getConfig },
+  me: { GET: getMe, HEAD: getMe },
+  boxes: { GET: boxes.listBoxes, HEAD: boxes.listBoxes, POST: boxes.createBox },
+  box: { GET: boxes.getBox, HEAD: boxes.headBox, DELETE: boxes.removeBox },
+  'box.start': { POST: boxes.startBox },
+  'box.stop': { POST: boxes.stopBox },
+  'box.exec': { POST: execs.startExec },
+  'box.metrics': { GET: boxes.boxMetrics, HEAD: boxes.boxMetrics },
+  'box.files': { GET: downloadFiles, PUT: uploadFiles },
+  execution: { GET: execs.getExecution, HEAD: execs.getExecution, DELETE: execs.killExecution },
+  'execution.attach': { GET: execs.attachWithoutUpgrade },
+  'execution.signal': { POST: execs.signalExecution },
+  'execution.resize': { POST: execs.resizeExecution },
+  metrics: { GET: boxes.runtimeMetrics, HEAD: boxes.runtimeMetrics },
+};
+
+const MIB = 1 << 20;
+
+function positive(value: number | undefined, name: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`createBoxliteHandler: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function defaultOnError(err: unknown, requestId: string): void {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stderr.write(`[boxlite-native] request ${requestId}: ${message}\n`);
+}
+
+function checkRuntime(runtime: unknown): asserts runtime is Runtime {
+  const r = runtime as Partial<Runtime> | null;
+  if (r === null || typeof r !== 'object' || typeof r.createBox !== 'function' || typeof r.getBox !== 'function') {
+    throw new TypeError('createBoxliteHandler: the first argument must be a Runtime (e.g. await Runtime.open())');
+  }
+}
+
+function resolveAuth(options: BoxliteHandlerOptions): Authenticate {
+  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    throw new TypeError('createBoxliteHandler: authenticate must be a function (req) => principal | null');
+  }
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    throw new TypeError('createBoxliteHandler: authorize must be a function (principal, req, action, details) => boolean');
+  }
+  if (options.auth !== undefined && options.auth !== 'none') {
+    throw new TypeError(`createBoxliteHandler: auth accepts only 'none'; use authenticate for credentials`);
+  }
+  if (options.authenticate && options.auth === 'none') {
+    throw new TypeError("createBoxliteHandler: give either authenticate or auth: 'none', not both");
+  }
+  if (options.authenticate) return options.authenticate;
+  if (options.auth === 'none') return () => ANONYMOUS_PRINCIPAL;
+  throw new TypeError(
+    'createBoxliteHandler: no authentication configured. Pass authenticate (for example '
+    + "bearerTokenAuth(process.env.BOXLITE_API_KEY)) or, for a trusted network only, auth: 'none'.");
+}
+
+export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOptions = {}): BoxliteHandler {
+  checkRuntime(runtime);
+  const authenticate = resolveAuth(options);
+  const authorize = options.authorize;
+  const basePath = normalizeBasePath(options.basePath);
+  const onError = options.onError ?? defaultOnError;
+  const resolved: ResolvedOptions = {
+    jsonLimit: positive(options.jsonLimit, 'jsonLimit', MIB),
+    filesLimit: positive(options.filesLimit, 'filesLimit', 1024 * MIB),
+    exposeInternal: options.exposeInternal !== false,
+    tmpDir: options.tmpDir ?? tmpdir(),
+    prefixPolicy: makePrefixPolicy(options.pathPrefix),
+    onError,
+  };
+  const backgroundError = (err: unknown) => onError(err, 'background');
+  const sessions = new SessionRegistry({
+    idleTimeoutMs: positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000),
+    reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
+    pingIntervalMs: positive(options.pingIntervalMs, 'pingIntervalMs', 15_000),
+    maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
+  }, backgroundError);
+  const state: HandlerState = { runtime, sessions, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map() };
+  const wss = createWebSocketServer();
+  let closed = false;
+
+  const errorContext = (requestId: string): ErrorContext => ({
+    requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
+  });
+
+  /**
+   * Authentication, route, method and authorization: what a request must pass
+   * before any work. Synchronous when the hooks are (no promise on the hot
+   * path); a promise when a hook returns one. A refusal is returned, not
+   * thrown (throwing from an I/O callback is expensive; see validate.ts); a
+   * hook that throws still rejects, and that is answered too.
+   */
+  function admit(req: IncomingMessage, afterV1: string): Admission | Promise<Admission> {
+    if (closed) return httpError(503, 'engine reported an error: this BoxLite handler is closed');
+    // /v1/config is open by spec; everything else needs a principal first,
+    // so unknown paths reveal nothing to anonymous callers.
+    if (afterV1 === 'config') return check(req, afterV1, ANONYMOUS_PRINCIPAL);
+    const principal = authenticate(req);
+    if (isThenable(principal)) return Promise.resolve(principal).then((p) => check(req, afterV1, p));
+    return check(req, afterV1, principal);
+  }
+
+  function check(req: IncomingMessage, afterV1: string, principal: Principal): Admission | Promise<Admission> {
+    if (principal === null || principal === undefined) {
+      return unauthenticated(req.headers.authorization === undefined
+        ? 'missing credentials: send Authorization: Bearer <token>'
+        : 'invalid credentials');
+    }
+    const method = req.method ?? 'GET';
+    let match: RouteMatch | null;
+    try {
+      match = matchRoute(afterV1, resolved.prefixPolicy);
+    } catch (err) {
+      return err as Error; // a malformed or oversized id: 400
+    }
+    if (match === null) {
+      const shown = afterV1.length > 200 ? `${afterV1.slice(0, 200)}...` : afterV1;
+      return httpError(404, `not found: no route for ${method} /v1/${shown}`);
+    }
+    if (match.name === 'unsupported') return new UnsupportedError(`unsupported: ${match.feature}`);
+    if (match.name === 'box' && method === 'POST' && match.boxId === 'import') {
+      return new UnsupportedError('unsupported: import is not supported by this server (GET /v1/config: import_enabled=false)');
+    }
+    const action = actionFor(match.name, method);
+    if (action === undefined) return methodNotAllowed(method, allowedMethods(match.name));
+    const admitted: Admitted = { match, principal };
+    if (action === null || !authorize) return admitted;
+    const details = { prefix: match.prefix, boxId: match.boxId, execId: match.execId };
+    const allowed = authorize(principal, req, action, details);
+    const decide = (ok: boolean): Admission => (ok ? admitted : permissionDenied(action));
+    return isThenable(allowed) ? Promise.resolve(allowed).then(decide) : decide(allowed);
+  }
+
+  function serve(req: IncomingMessage, res: ServerResponse, afterV1: string, query: string, requestId: string): void {
+    const fail = (err: unknown): void => sendError(req, res, err, errorContext(requestId));
+    const run = ({ match, principal }: Admitted): void => {
+      const r = ROUTES[match.name as Exclude<RouteName, 'unsupported'>][req.method ?? 'GET'];
+      const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
+      const parse = r.parse;
+      if (parse === undefined) {
+        r.run(ctx, undefined).catch(fail);
+        return;
+      }
+      readJsonBody(req, resolved.jsonLimit, (err, body) => {
+        if (err) {
+          fail(err);
+          return;
+        }
+        let input: unknown;
+        try {
+          input = parse(body); // returns its refusal; a throw here would be a bug, still answered
+        } catch (parseErr) {
+          fail(parseErr);
+          return;
+        }
+        if (input instanceof Error) fail(input);
+        else r.run(ctx, input).catch(fail);
+      });
+    };
+    let admitted: Admission | Promise<Admission>;
+    try {
+      admitted = admit(req, afterV1);
+    } catch (err) {
+      fail(err); // a throwing authenticate/authorize hook
+      return;
+    }
+    if (admitted instanceof Promise) admitted.then((a) => (a instanceof Error ? fail(a) : run(a)), fail);
+    else if (admitted instanceof Error) fail(admitted);
+    else run(admitted);
+  }
+
+  const handler = function boxliteHandler(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    const { afterV1, query } = splitUrl(req, basePath);
+    if (afterV1 === null) {
+      // Not ours: let the host app route it, or answer 404 when alone.
+      if (typeof next === 'function') {
+        next();
+        return;
+      }
+      const requestId = requestIdFor(req);
+      sendError(req, res, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'), errorContext(requestId));
+      return;
+    }
+    serve(req, res, afterV1, query, requestIdFor(req));
+  } as BoxliteHandler;
+
+  handler.upgrade = function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const { afterV1 } = splitUrl(req, basePath);
+    if (afterV1 === null) return false;
+    const requestId = requestIdFor(req);
+    const ctx = errorContext(requestId);
+    // A reset during the handshake must not become an uncaught 'error' (ws
+    // adds its own listener once it owns the socket; this one stays harmless).
+    socket.on('error', () => undefined);
+    Promise.resolve().then(() => admit(req, afterV1)).then(async (admission) => {
+      if (admission instanceof Error) throw admission;
+      const { match } = admission;
+      if (match.name !== 'execution.attach') {
+        throw httpError(400, `invalid argument: ${req.method} /v1/${afterV1} is not a WebSocket endpoint`);
+      }
+      // The route is box-scoped: the box must still exist (a box removed
+      // behind this handler's back answers 404 here, as the spec says).
+      await runtime.getBox(match.boxId as string);
+      upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx);
+    }).catch((err) => rejectUpgrade(socket, err, ctx));
+    return true;
+  };
+
+  handler.close = async function close(): Promise<void> {
+    closed = true;
+    await sessions.closeAll();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+
+  Object.defineProperty(handler, 'activeExecutions', { get: () => sessions.size, enumerable: true });
+  return handler;
+}

@@ -1,0 +1,75 @@
+// @ts-nocheck
+// Writing answers with Node core APIs only (works under Express, Connect and a
+// bare http.Server alike). Every answer carries X-Request-Id; every failure
+// goes through the shared classifier (errorResponse) so the status, envelope
+// and headers match BoxLite's contract.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorResponse, serializeErrorBody } from '../error-response';
+import { HttpStatusError } from './http-error';
+
+export interface ErrorContext {
+  requestId: string;
+  /** false replaces 5xx messages by a generic text (see errorResponse). */
+  exposeInternal?: boolean;
+  /** Called for 5xx answers; never given request headers (they may hold tokens). */
+  onServerError?: (err: unknown, requestId: string) => void;
+}
+
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, requestId: string,
+  value: unknown, extraHeaders?: Record<string, string>): void {
+  const body = JSON.stringify(value);
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Request-Id': requestId,
+  };
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+export function sendEmpty(res: ServerResponse, status: number, requestId: string): void {
+  res.writeHead(status, { 'X-Request-Id': requestId });
+  res.end();
+}
+
+/** The status, headers and serialized envelope for `err`. */
+export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string } {
+  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal });
+  const headers = r.headers;
+  headers['X-Request-Id'] = ctx.requestId;
+  if (err instanceof HttpStatusError && err.headers) Object.assign(headers, err.headers);
+  const body = serializeErrorBody(r.body);
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  if (r.status >= 500 && ctx.onServerError) {
+    try { ctx.onServerError(err, ctx.requestId); } catch { /* a logger must not break the answer */ }
+  }
+  return { status: r.status, headers, body };
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Answer `err` with BoxLite's envelope. If the answer already started there is
+ * nothing valid left to send, so the connection is cut (the client sees a
+ * truncated response rather than a corrupt one).
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, ctx: ErrorContext): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // The caller hung up mid-request (its body read fails with "aborted"):
+  // nobody is left to answer, and it is no server error worth logging.
+  if (res.destroyed || req.socket?.destroyed) return;
+  const { status, headers, body } = renderError(err, ctx);
+  // A body we never read (e.g. 413) would otherwise be parsed as the next
+  // request on this keep-alive connection. A request without a body (most
+  // 401/404/405 answers go out before its end is even parsed) keeps it.
+  if (!req.complete && hasBody(req)) headers.Connection = 'close';
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,28 @@
+// @ts-nocheck
+// Wire a BoxLite handler's WebSocket attach to an http(s) server.
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { BoxliteHandler } from './handler';
+import { httpError } from './http-error';
+import { requestIdFor } from './request-id';
+import { rejectUpgrade } from './attach';
+
+/**
+ * Routes the server's 'upgrade' events to `handler.upgrade`. Upgrades for
+ * other paths are left to other listeners; when there are none they are
+ * refused with 404 instead of hanging. Returns a function that unwires it.
+ */
+export function attachBoxliteUpgrade(server: HttpServer | HttpsServer, handler: Pick<BoxliteHandler, 'upgrade'>): () => void {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (handler.upgrade(req, socket, head)) return;
+    if (server.listenerCount('upgrade') === 1) {
+      // Same envelope and X-Request-Id as every other answer of this server.
+      socket.on('error', () => undefined);
+      rejectUpgrade(socket, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'),
+        { requestId: requestIdFor(req) });
+    }
+  };
+  server.on('upgrade', onUpgrade);
+  return () => { server.removeListener('upgrade', onUpgrade); };
+}

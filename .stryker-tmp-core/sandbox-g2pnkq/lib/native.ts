@@ -1,0 +1,153 @@
+// @ts-nocheck
+// The native addon, loaded lazily.
+//
+// Nothing here runs at `require('boxlite-native')`: the addon (and, later,
+// libboxlite) load on first use, so the error classes, the classifier and the
+// HTTP layer work on machines where neither can load.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { BoxliteError, EngineError } from './errors';
+import type { BoxInfo, BoxMetrics, BoxOptions, ExecOptions, RuntimeMetrics } from './runtime-types';
+
+/**
+ * Output of one execution, as the addon delivers it: any of the three may be
+ * present; a large hand-off arrives as several Buffers (in order). The exit
+ * code comes last, after every byte of output.
+ */
+export type NativeOutputListener = (
+  stdout: Buffer | Buffer[] | undefined,
+  stderr: Buffer | Buffer[] | undefined,
+  exitCode: number | undefined,
+) => void;
+
+export interface NativeLoadOptions {
+  libraryPath?: string;
+  /** BOXLITE_LIBRARY as this JS env sees it (worker threads may differ). */
+  envLibraryPath?: string;
+}
+
+export interface NativeOpenOptions extends NativeLoadOptions {
+  homeDir?: string;
+}
+
+export interface NativeRestOptions extends NativeLoadOptions {
+  url: string;
+  apiKey?: string;
+  pathPrefix?: string;
+}
+
+// What the addon receives: the public options after lib/runtime.ts validated
+// them (same shapes, so derived rather than restated).
+export type NativeBoxOptions = BoxOptions;
+
+export type NativeExecSpec = Omit<ExecOptions, 'signal'> & {
+  command: string;
+  args?: string[];
+};
+
+export interface NativeExecution {
+  /** Synchronous; throws a typed error (InvalidState once exited, Stopped once closed). */
+  writeStdin(data: Uint8Array): void;
+  /** Idempotent; a no-op once exited or closed. */
+  closeStdin(): void;
+  /** No-op once exited. */
+  kill(): Promise<void>;
+  signal(sig: number): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  readonly exited: boolean;
+}
+
+export interface NativeBox {
+  readonly id: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  info(): Promise<BoxInfo>;
+  metrics(): Promise<BoxMetrics>;
+  copyIn(hostSrc: string, guestDst: string): Promise<void>;
+  copyOut(guestSrc: string, hostDst: string): Promise<void>;
+  exec(spec: NativeExecSpec, listener: NativeOutputListener): Promise<NativeExecution>;
+  /** Frees the libboxlite handle (after in-flight calls). Later calls reject with InvalidStateError. */
+  release(): void;
+}
+
+export interface NativeRuntime {
+  createBox(options: NativeBoxOptions): Promise<NativeBox>;
+  getBox(idOrName: string): Promise<NativeBox>;
+  getInfo(idOrName: string): Promise<BoxInfo>;
+  listBoxes(): Promise<BoxInfo[]>;
+  removeBox(idOrName: string, force: boolean): Promise<void>;
+  metrics(): Promise<RuntimeMetrics>;
+  close(): Promise<void>;
+  /** Frees every native handle to box `id` (after stop; see RuntimeCore::ReleaseBoxHandles). */
+  releaseBoxHandles(id: string): void;
+  readonly closed: boolean;
+  readonly libraryPath: string;
+  readonly libraryVersion: string;
+}
+
+export interface NativeAddon {
+  setErrorFactory(factory: (code: number, message: string, captureStack: boolean) => Error): void;
+  openRuntime(options: NativeOpenOptions): Promise<NativeRuntime>;
+  openRestRuntime(options: NativeRestOptions): Promise<NativeRuntime>;
+  /** The error native code would raise for (code, message); for benchmarks and tests. */
+  createError(code: number, message: string): Error;
+  /** A promise rejected the way async native calls reject; for benchmarks and tests. */
+  rejectWithError(code: number, message: string): Promise<never>;
+  /** The one libboxlite version this build accepts. */
+  readonly supportedLibraryVersion: string;
+}
+
+/** The package root (where package.json, build/ and prebuilds/ live), from lib/ or dist/. */
+export function packageRoot(): string {
+  return path.resolve(__dirname, '..');
+}
+
+let addon: NativeAddon | undefined;
+
+/**
+ * Loads the addon for this JS environment (main thread or worker) and installs
+ * the error factory: every native failure becomes the BoxliteError subclass of
+ * its code. Throws an EngineError (code 12) saying how to fix a missing build.
+ */
+export function loadAddon(): NativeAddon {
+  if (addon) return addon;
+  const root = packageRoot();
+  let loaded: NativeAddon;
+  try {
+    const nodeGypBuild = createRequire(path.join(root, 'package.json'))('node-gyp-build') as (dir: string) => unknown;
+    loaded = nodeGypBuild(root) as NativeAddon;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new EngineError(
+      `the boxlite-native addon could not be loaded from ${root}: ${reason}. `
+        + 'Rebuild it with `npm rebuild boxlite-native` (needs cmake >= 3.15 and a C++17 compiler), '
+        + 'or install a release that ships a prebuild for this platform.',
+      { cause: err },
+    );
+  }
+  loaded.setErrorFactory(createTypedError);
+  addon = loaded;
+  return loaded;
+}
+
+/**
+ * How the addon turns (code, message) into a typed error. `captureStack` is
+ * false for errors settled from a native completion: the JS stack is empty
+ * then (only this factory's own frames would be recorded), and capturing it
+ * is most of an error's cost. Errors thrown during a call keep the caller's stack.
+ */
+function createTypedError(code: number, message: string, captureStack: boolean): Error {
+  if (captureStack) return BoxliteError.fromCode(code, message);
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    return BoxliteError.fromCode(code, message); // frozen by someone: capture then
+  }
+  try {
+    return BoxliteError.fromCode(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

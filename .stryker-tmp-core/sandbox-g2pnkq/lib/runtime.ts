@@ -1,0 +1,578 @@
+// @ts-nocheck
+// The runtime facade: Runtime / Box / Execution over the native addon.
+//
+// Output arrives from the addon as Buffers pushed into Node Readables; the exit
+// code arrives after the last byte (libboxlite's exit event is the barrier), so
+// `wait()` resolving means the output is complete.
+import { randomUUID } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+
+import { BoxliteErrorCode, InvalidArgumentError, isBoxliteError } from './errors';
+import {
+  loadAddon,
+  type NativeBox,
+  type NativeBoxOptions,
+  type NativeExecution,
+  type NativeExecSpec,
+  type NativeOutputListener,
+  type NativeRuntime,
+} from './native';
+import type {
+  Box as BoxApi,
+  BoxInfo,
+  BoxMetrics,
+  BoxOptions,
+  ExecOptions,
+  Execution as ExecutionApi,
+  RemoveBoxOptions,
+  RunResult,
+  Runtime as RuntimeApi,
+  RuntimeMetrics,
+  RuntimeOpenOptions,
+  RuntimeRestOptions,
+} from './runtime-types';
+
+// ---- argument checks (the addon re-checks types; these give the nicer texts) ----
+
+function invalid(what: string): InvalidArgumentError {
+  return new InvalidArgumentError(`invalid argument: ${what}`);
+}
+
+function optionalString(value: unknown, name: string, { nonEmpty = false } = {}): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || (nonEmpty && value.length === 0)) {
+    throw invalid(`${name} must be a ${nonEmpty ? 'non-empty ' : ''}string`);
+  }
+  return value;
+}
+
+function requiredString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(`${name} must be a non-empty string`);
+  return value;
+}
+
+function optionalPositiveInt(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+function optionalBool(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`);
+  return value;
+}
+
+function stringArray(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw invalid(`${name} must be an array of strings`);
+  }
+  return [...value] as string[];
+}
+
+function stringRecord(value: unknown, name: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(`${name} must be an object of strings`);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw invalid(`${name}.${k} must be a string`);
+    // defineProperty, not assignment: an env key "__proto__" is a real key.
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
+  if (options === null || typeof options !== 'object') throw invalid('box options must be an object');
+  const image = optionalString(options.image, 'image', { nonEmpty: true });
+  const rootfsPath = optionalString(options.rootfsPath, 'rootfsPath', { nonEmpty: true });
+  if ((image === undefined) === (rootfsPath === undefined)) {
+    throw invalid('exactly one of image or rootfsPath is required');
+  }
+  let volumes: NativeBoxOptions['volumes'];
+  if (options.volumes !== undefined) {
+    if (!Array.isArray(options.volumes)) throw invalid('volumes must be an array');
+    volumes = options.volumes.map((v, i) => {
+      if (v === null || typeof v !== 'object') throw invalid(`volumes[${i}] must be an object`);
+      return {
+        hostPath: requiredString(v.hostPath, `volumes[${i}].hostPath`),
+        guestPath: requiredString(v.guestPath, `volumes[${i}].guestPath`),
+        readOnly: optionalBool(v.readOnly, `volumes[${i}].readOnly`),
+      };
+    });
+  }
+  let network: NativeBoxOptions['network'];
+  if (options.network !== undefined) {
+    const n = options.network;
+    if (n === null || typeof n !== 'object') throw invalid('network must be an object');
+    if (n.mode !== undefined && n.mode !== 'enabled' && n.mode !== 'disabled') {
+      throw invalid("network.mode must be 'enabled' or 'disabled'");
+    }
+    network = { mode: n.mode, allowNet: stringArray(n.allowNet, 'network.allowNet') };
+  }
+  return {
+    image,
+    rootfsPath,
+    name: optionalString(options.name, 'name', { nonEmpty: true }),
+    cpus: optionalPositiveInt(options.cpus, 'cpus'),
+    memoryMib: optionalPositiveInt(options.memoryMib, 'memoryMib'),
+    diskSizeGb: optionalPositiveInt(options.diskSizeGb, 'diskSizeGb'),
+    workdir: optionalString(options.workdir, 'workdir', { nonEmpty: true }),
+    env: stringRecord(options.env, 'env'),
+    volumes,
+    network,
+    autoRemove: optionalBool(options.autoRemove, 'autoRemove'),
+    detach: optionalBool(options.detach, 'detach'),
+    entrypoint: stringArray(options.entrypoint, 'entrypoint'),
+    cmd: stringArray(options.cmd, 'cmd'),
+  };
+}
+
+function toExecSpec(command: string, args: string[] | undefined, options: ExecOptions): NativeExecSpec {
+  if (options === null || typeof options !== 'object') throw invalid('exec options must be an object');
+  if (options.timeoutSecs !== undefined && typeof options.timeoutSecs !== 'number') {
+    throw invalid('timeoutSecs must be a number');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw invalid('signal must be an AbortSignal');
+  }
+  return {
+    command: requiredString(command, 'command'),
+    args: stringArray(args, 'args'),
+    env: stringRecord(options.env, 'env'),
+    workdir: optionalString(options.workdir, 'workdir', { nonEmpty: true }),
+    user: optionalString(options.user, 'user', { nonEmpty: true }),
+    // Negative, NaN and infinite values are refused by libboxlite itself.
+    timeoutSecs: options.timeoutSecs,
+    tty: optionalBool(options.tty, 'tty'),
+  };
+}
+
+function isRuntimeClosedError(err: unknown): boolean {
+  return isBoxliteError(err, BoxliteErrorCode.Stopped) && err.message === 'stopped: runtime is closed';
+}
+
+// ---- Execution ----------------------------------------------------------------
+
+function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
+  if (Array.isArray(data)) {
+    for (const chunk of data) stream.push(chunk);
+  } else {
+    stream.push(data);
+  }
+}
+
+/** How Box.exec() feeds an Execution: kept off the public surface. */
+const listenerOf = new WeakMap<Execution, NativeOutputListener>();
+const attach = new WeakMap<Execution, (native: NativeExecution) => void>();
+
+/** A command running in a box. Created by `box.exec()`. */
+export class Execution implements ExecutionApi {
+  /** Generated here: libboxlite executions carry no id of their own. */
+  readonly id: string = randomUUID();
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly stdin: Writable;
+
+  #native: NativeExecution | null = null;
+  #exitCode: number | null = null;
+  readonly #exited: Promise<number>;
+  #onAbort: (() => void) | null = null;
+  #signal: AbortSignal | undefined;
+
+  /** @internal Use `box.exec()`. */
+  constructor(signal?: AbortSignal) {
+    // Output is pushed as it arrives (libboxlite has no flow control to pass
+    // back, and holding it would stall every execution of the runtime).
+    this.stdout = new Readable({ read() {} });
+    this.stderr = new Readable({ read() {} });
+    this.stdin = new Writable({
+      write: (chunk: Buffer, _encoding, callback) => this.#writeStdin([chunk], callback),
+      writev: (chunks, callback) => this.#writeStdin(chunks.map((c) => c.chunk as Buffer), callback),
+      final: (callback) => {
+        try {
+          this.#native?.closeStdin();
+          callback();
+        } catch (err) {
+          callback(err as Error);
+        }
+      },
+      destroy: (err, callback) => {
+        try {
+          this.#native?.closeStdin();
+        } catch {
+          // already closed or gone: destroying must not fail on that
+        }
+        callback(err);
+      },
+    });
+    // Misuse (write after end() or after exit) must never crash the process:
+    // the error still reaches write() callbacks and the user's own 'error'
+    // listeners, but an unlistened 'error' is not fatal here.
+    this.stdin.on('error', () => {});
+    let resolveExit!: (code: number) => void;
+    this.#exited = new Promise<number>((resolve) => {
+      resolveExit = resolve;
+    });
+    this.#signal = signal;
+
+    // push() runs the user's 'data' handlers synchronously; if one throws, the
+    // rest of this delivery (the other stream, the exit) must still happen, or
+    // output is lost and wait() never settles. The error still propagates.
+    listenerOf.set(this, (stdout, stderr, exitCode) => {
+      try {
+        if (stdout) pushAll(this.stdout, stdout);
+      } finally {
+        try {
+          if (stderr) pushAll(this.stderr, stderr);
+        } finally {
+          if (exitCode !== undefined) this.#finish(exitCode, resolveExit);
+        }
+      }
+    });
+    attach.set(this, (native) => {
+      this.#native = native;
+      if (this.#exitCode !== null || !this.#signal) return;
+      this.#onAbort = () => {
+        this.kill().catch(() => {
+          // the execution may be finishing on its own; nothing to report
+        });
+      };
+      if (this.#signal.aborted) this.#onAbort();
+      else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    });
+  }
+
+  #finish(exitCode: number, resolveExit: (code: number) => void): void {
+    this.#exitCode = exitCode;
+    try {
+      this.stdout.push(null);
+      this.stderr.push(null);
+    } finally {
+      if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#onAbort = null;
+      resolveExit(exitCode);
+    }
+  }
+
+  /** The exit code once known, else null. */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /**
+   * The exit code, once the process exited and all its output was pushed to
+   * stdout/stderr. Negative: -N killed by signal N; -129 torn down before a
+   * natural exit (runtime closed).
+   */
+  wait(): Promise<number> {
+    return this.#exited;
+  }
+
+  /** SIGKILL. A no-op once exited. */
+  kill(): Promise<void> {
+    return this.#requireNative().kill();
+  }
+
+  signal(sig: number): Promise<void> {
+    if (!Number.isInteger(sig)) return Promise.reject(invalid('signal must be an integer'));
+    return this.#requireNative().signal(sig);
+  }
+
+  resize(cols: number, rows: number): Promise<void> {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows)) {
+      return Promise.reject(invalid('cols and rows must be integers'));
+    }
+    return this.#requireNative().resize(cols, rows);
+  }
+
+  #requireNative(): NativeExecution {
+    if (!this.#native) throw invalid('the execution has not started');
+    return this.#native;
+  }
+
+  #writeStdin(chunks: Buffer[], callback: (error?: Error | null) => void): void {
+    try {
+      const native = this.#requireNative();
+      native.writeStdin(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      callback();
+    } catch (err) {
+      callback(err as Error);
+    }
+  }
+}
+
+// ---- Box ----------------------------------------------------------------------
+
+/** A box. Its libboxlite handle is replaced transparently after `stop()`. */
+export class Box implements BoxApi {
+  readonly id: string;
+  readonly name: string | null;
+
+  readonly #runtime: Runtime;
+  #native: NativeBox | null;
+  #reacquiring: Promise<NativeBox> | null = null;
+
+  /** @internal Use `runtime.createBox()` / `runtime.getBox()`. */
+  constructor(runtime: Runtime, native: NativeBox, name: string | null) {
+    this.#runtime = runtime;
+    this.#native = native;
+    this.id = native.id;
+    this.name = name;
+  }
+
+  async start(): Promise<void> {
+    await this.#call((b) => b.start());
+  }
+
+  /**
+   * Stops the box. libboxlite invalidates every handle to it; they are all
+   * released, so a later call (or `runtime.getBox()`) gets a fresh one.
+   */
+  async stop(): Promise<void> {
+    await this.#call((b) => b.stop());
+    this.#runtime._releaseHandles(this.id);
+  }
+
+  info(): Promise<BoxInfo> {
+    return this.#call((b) => b.info());
+  }
+
+  metrics(): Promise<BoxMetrics> {
+    return this.#call((b) => b.metrics());
+  }
+
+  async copyIn(hostSrc: string, guestDst: string): Promise<void> {
+    requiredString(hostSrc, 'hostSrc');
+    requiredString(guestDst, 'guestDst');
+    await this.#call((b) => b.copyIn(hostSrc, guestDst));
+  }
+
+  async copyOut(guestSrc: string, hostDst: string): Promise<void> {
+    requiredString(guestSrc, 'guestSrc');
+    requiredString(hostDst, 'hostDst');
+    await this.#call((b) => b.copyOut(guestSrc, hostDst));
+  }
+
+  async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
+    const spec = toExecSpec(command, args, options);
+    options.signal?.throwIfAborted();
+    const execution = new Execution(options.signal);
+    const listener = listenerOf.get(execution)!;
+    const native = await this.#call((b) => b.exec(spec, listener));
+    attach.get(execution)!(native);
+    return execution;
+  }
+
+  /** exec(), stdin closed, output collected as UTF-8 text. */
+  async run(command: string, args?: string[], options: ExecOptions = {}): Promise<RunResult> {
+    const execution = await this.exec(command, args, options);
+    const stdinClosed = new Promise<void>((resolve) => {
+      execution.stdin.once('error', () => resolve()); // e.g. it already exited: nothing to close
+      execution.stdin.end(resolve);
+    });
+    const [stdout, stderr, exitCode] = await Promise.all([
+      collect(execution.stdout),
+      collect(execution.stderr),
+      execution.wait(),
+      stdinClosed,
+    ]);
+    return { exitCode, stdout, stderr };
+  }
+
+  /** @internal Frees this object's handle; the next call takes a fresh one. */
+  _release(): void {
+    this.#native?.release();
+    this.#native = null;
+  }
+
+  async #handle(): Promise<NativeBox> {
+    if (this.#native) return this.#native;
+    this.#reacquiring ??= this.#runtime._nativeBox(this.id).finally(() => {
+      this.#reacquiring = null;
+    });
+    this.#native = await this.#reacquiring;
+    return this.#native;
+  }
+
+  async #call<T>(op: (box: NativeBox) => Promise<T>): Promise<T> {
+    // A handle invalidated by stop() elsewhere, or spent after the box stopped
+    // by itself, is dropped and the call retried on a fresh one (libboxlite
+    // checks this before doing anything, so a retry repeats no work). A few
+    // tries: right after a stop, libboxlite's own stop task may still hold the
+    // spent instance for a moment, and get() then returns it once more.
+    for (let attempt = 0; ; attempt++) {
+      const native = await this.#handle();
+      try {
+        return await op(native);
+      } catch (err) {
+        if (!isBoxliteError(err, BoxliteErrorCode.Stopped) || isRuntimeClosedError(err)) throw err;
+        this.#runtime._releaseHandles(this.id);
+        if (!isStaleHandleError(err) || attempt >= STALE_HANDLE_RETRY_DELAYS_MS.length) throw err;
+        await delay(STALE_HANDLE_RETRY_DELAYS_MS[attempt]);
+      }
+    }
+  }
+}
+
+const STALE_HANDLE_RETRY_DELAYS_MS = [0, 5, 25];
+
+// libboxlite's texts for a handle that must be replaced (ABI §5): invalidated
+// by stop(), or spent after the box stopped by itself. Other Stopped errors
+// (runtime shut down, ...) are final.
+function isStaleHandleError(err: Error): boolean {
+  return err.message.startsWith('stopped: Handle invalidated after stop()')
+    || err.message.includes('is no longer running and this handle is spent');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function collect(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// ---- Runtime ------------------------------------------------------------------
+
+/** A BoxLite runtime (local, or libboxlite's REST runtime). */
+export class Runtime implements RuntimeApi {
+  readonly #native: NativeRuntime;
+  #closing: Promise<void> | null = null;
+  /** Live Box objects per box id, so stop() can release every handle to a box. */
+  readonly #boxes = new Map<string, Set<WeakRef<Box>>>();
+  readonly #forget = new FinalizationRegistry<{ id: string; ref: WeakRef<Box> }>(({ id, ref }) => {
+    const set = this.#boxes.get(id);
+    set?.delete(ref);
+    if (set?.size === 0) this.#boxes.delete(id);
+  });
+
+  private constructor(native: NativeRuntime) {
+    this.#native = native;
+  }
+
+  /**
+   * Opens a local runtime. libboxlite is loaded now (not at require time):
+   * `libraryPath`, else BOXLITE_LIBRARY, else next to the addon, else the
+   * system loader path. Failing that, an EngineError lists what was tried.
+   */
+  static async open(options: RuntimeOpenOptions = {}): Promise<Runtime> {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
+    const libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
+    const native = await loadAddon().openRuntime({
+      homeDir,
+      libraryPath,
+      envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+    });
+    return new Runtime(native);
+  }
+
+  /** Opens libboxlite's REST runtime against a BoxLite server: same API, remote boxes. */
+  static async rest(options: RuntimeRestOptions): Promise<Runtime> {
+    if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    const native = await loadAddon().openRestRuntime({
+      url: requiredString(options.url, 'url'),
+      apiKey: optionalString(options.apiKey, 'apiKey', { nonEmpty: true }),
+      pathPrefix: optionalString(options.pathPrefix, 'pathPrefix'),
+      libraryPath: optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true }),
+      envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
+    });
+    return new Runtime(native);
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.#native.closed;
+  }
+
+  /** Where libboxlite was loaded from, and its version. */
+  get library(): { path: string; version: string } {
+    return { path: this.#native.libraryPath, version: this.#native.libraryVersion };
+  }
+
+  async createBox(options: BoxOptions): Promise<Box> {
+    const native = await this.#native.createBox(toNativeBoxOptions(options));
+    return this.#track(new Box(this, native, options.name ?? null));
+  }
+
+  /** Rejects with NotFoundError when missing. */
+  async getBox(idOrName: string): Promise<Box> {
+    const native = await this._nativeBox(requiredString(idOrName, 'idOrName'));
+    let name: string | null = null;
+    try {
+      name = (await this.#native.getInfo(native.id)).name;
+    } catch (err) {
+      native.release();
+      throw err;
+    }
+    return this.#track(new Box(this, native, name));
+  }
+
+  /** null when missing. */
+  async findBox(idOrName: string): Promise<Box | null> {
+    try {
+      return await this.getBox(idOrName);
+    } catch (err) {
+      if (isBoxliteError(err, BoxliteErrorCode.NotFound)) return null;
+      throw err;
+    }
+  }
+
+  listBoxes(): Promise<BoxInfo[]> {
+    return this.#native.listBoxes();
+  }
+
+  async removeBox(idOrName: string, options: RemoveBoxOptions = {}): Promise<void> {
+    requiredString(idOrName, 'idOrName');
+    const force = optionalBool(options?.force, 'force') ?? false;
+    await this.#native.removeBox(idOrName, force);
+  }
+
+  metrics(): Promise<RuntimeMetrics> {
+    return this.#native.metrics();
+  }
+
+  /**
+   * Stops non-detached boxes (local runtimes), kills running executions
+   * (their wait() resolves with -129), frees every handle. Idempotent.
+   * Pending calls reject with StoppedError.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#native.close();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal A fresh native handle for a box. */
+  _nativeBox(idOrName: string): Promise<NativeBox> {
+    return this.#native.getBox(idOrName);
+  }
+
+  /** @internal Releases every live Box handle for a box id (after stop). */
+  _releaseHandles(id: string): void {
+    for (const ref of this.#boxes.get(id) ?? []) ref.deref()?._release();
+    // Also wrappers already collected but not yet finalized: their handles
+    // would make libboxlite return the spent instance to the next getBox().
+    this.#native.releaseBoxHandles(id);
+  }
+
+  #track(box: Box): Box {
+    const ref = new WeakRef(box);
+    let set = this.#boxes.get(box.id);
+    if (!set) this.#boxes.set(box.id, (set = new Set()));
+    set.add(ref);
+    this.#forget.register(box, { id: box.id, ref });
+    return box;
+  }
+}

@@ -1,0 +1,157 @@
+// RuntimeCore: everything one libboxlite runtime handle needs on the native
+// side, independent of any JS wrapper's lifetime.
+//
+// Threads:
+//   - the JS thread issues calls, owns every promise and JS reference;
+//   - one drain thread loops boxlite_runtime_drain(); libboxlite runs every
+//     callback there, and callbacks only copy data and post events;
+//   - blocking calls (exec, execution_free) run on the libuv pool;
+//   - close runs on its own thread, then posts CloseDone.
+// One TypedThreadSafeFunction carries every event to the JS thread. It is
+// ref'd only while promises or executions are outstanding, so an idle or
+// closed runtime never keeps the process alive.
+//
+// Shutdown order (RunCloseSequence): refuse new work, wait for in-flight
+// blocking calls, runtime_shutdown (local runtimes), free execution handles
+// while still draining (their synthetic exits must flow), stop and join the
+// drain thread, dispatch what is still queued, free box handles,
+// runtime_free. Only then are leftover promises rejected and the TSFN
+// released, so no callback can reach freed memory.
+#ifndef BOXLITE_NATIVE_RUNTIME_CORE_H
+#define BOXLITE_NATIVE_RUNTIME_CORE_H
+
+#include <napi.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "events.h"
+#include "library.h"
+
+namespace boxlite {
+
+class ExecCore;
+class BoxRecord;
+class NativeRuntime;
+
+void DispatchEvent(Napi::Env env, Napi::Function, RuntimeCore* core, Event* event);
+
+class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
+ public:
+  using Tsfn = Napi::TypedThreadSafeFunction<RuntimeCore, Event, DispatchEvent>;
+
+  // JS thread. Takes ownership of `rt` (freed on failure too).
+  static std::shared_ptr<RuntimeCore> Start(Napi::Env env, std::shared_ptr<const Api> api, bl_runtime* rt,
+                                            bool remote);
+  RuntimeCore(std::shared_ptr<const Api> api, bl_runtime* rt, bool remote);
+  ~RuntimeCore();
+  RuntimeCore(const RuntimeCore&) = delete;
+  RuntimeCore& operator=(const RuntimeCore&) = delete;
+
+  const Api& api() const { return *api_; }
+  bl_runtime* handle() const { return rt_; }
+  // True from the moment close starts; any thread.
+  bool closing() const { return closing_.load(std::memory_order_acquire); }
+  // JS thread: closing or closed.
+  bool IsOpen() const { return state_ == State::Open; }
+
+  // Any thread. False when the env is tearing down (the event is not queued).
+  bool Post(Event* event);
+  // Stops and joins the drain thread without closing anything else: for
+  // process exit (atexit), where env cleanup never runs.
+  void StopDrainForExit();
+
+  // --- JS thread ------------------------------------------------------------
+  // Outstanding work keeps the loop and the JS wrapper alive.
+  void BeginWork(Napi::Env env);
+  void EndWork(Napi::Env env);
+  // Async ops awaiting their callback (rejected as stopped if close drops them).
+  void TrackOp(Napi::Env env, AsyncOp* op);
+  void ForgetOp(Napi::Env env, AsyncOp* op);
+  void ForgetAbandonedOp(AsyncOp* op);
+  void AttachWrapper(NativeRuntime* wrapper) { wrapper_ = wrapper; }
+  void DetachWrapper() { wrapper_ = nullptr; }
+  Napi::Promise Close(Napi::Env env);
+  // The JS wrapper was garbage-collected without close(): close in the
+  // background (no promise, no JS).
+  void CloseUnreferenced();
+
+  // Execution streams: the JS listener for an execution's output and exit.
+  void SetListener(Napi::Env env, ExecCore* exec, Napi::Function listener);
+  void DropListener(ExecCore* exec);
+  void DeliverOutput(Napi::Env env, ExecCore& exec);
+  void DeliverCloseDone(Napi::Env env);
+
+  // --- blocking work on the libuv pool ----------------------------------------
+  // Brackets the body of a pool job that touches libboxlite handles. Called
+  // by the job itself when it starts (not when queued: Node cancels queued
+  // jobs at env teardown, and a count taken at queue time would then never be
+  // given back). False once closing: the job must not touch any handle.
+  bool BeginBlocking();
+  void EndBlocking();
+
+  // --- registries (any thread) ---------------------------------------------
+  void AddExec(const std::shared_ptr<ExecCore>& exec);
+  void RemoveExec(ExecCore* exec);
+  void AddBox(BoxRecord* box);
+  void RemoveBox(BoxRecord* box);
+  // Frees every handle to box `id`, including those of JS wrappers that are
+  // unreachable but not yet finalized: libboxlite hands out the same spent
+  // handle after stop() while any handle to the box is alive.
+  void ReleaseBoxHandles(const std::string& id);
+
+ private:
+  enum class State { Open, Closing, Closed };
+
+  void DrainLoop();
+  void BeginClose();
+  void RunCloseSequence();
+  void FinishClose(Napi::Env env, bool canCallJs);
+  void WakeThrottledStreams();
+  void ReapExecution(Napi::Env env, const std::shared_ptr<ExecCore>& exec);
+  static void OnEnvCleanup(void* arg);
+
+  std::shared_ptr<const Api> api_;
+  bl_runtime* rt_;
+  const bool remote_;
+  Tsfn tsfn_;
+  napi_env env_ = nullptr;
+
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> stopDrain_{false};
+  std::mutex drainJoinMu_;  // the close thread and atexit may both join
+  std::thread drainThread_;
+  std::thread closeThread_;
+
+  // JS thread only.
+  State state_ = State::Open;
+  bool cleanupHookInstalled_ = false;
+  int outstanding_ = 0;
+  NativeRuntime* wrapper_ = nullptr;
+  std::unordered_set<AsyncOp*> ops_;
+  std::unordered_map<const ExecCore*, Napi::FunctionReference> listeners_;
+  std::vector<Napi::Promise::Deferred> closeWaiters_;
+
+  std::mutex busyMu_;
+  std::condition_variable busyCv_;
+  int busy_ = 0;
+
+  // Executions whose callbacks may still fire; their user_data must live
+  // until the exit is dispatched and the handle freed, or until runtime_free.
+  std::mutex execMu_;
+  std::unordered_map<ExecCore*, std::shared_ptr<ExecCore>> execs_;
+
+  std::mutex boxMu_;
+  std::unordered_set<BoxRecord*> boxes_;
+};
+
+}  // namespace boxlite
+
+#endif  // BOXLITE_NATIVE_RUNTIME_CORE_H
