@@ -561,3 +561,54 @@ describe('X-Request-Id bounds', () => {
     }
   });
 });
+
+// Equivalent mutants: changes StrykerJS reports as surviving that no caller
+// can tell from the original, so no test can (or should) kill them.
+//
+// lib/http/router.ts
+// - actionFor's and allowedMethods' `unsupported` branches: the handler
+//   answers an `unsupported` route before it asks for an action or for the
+//   allowed methods, so no request reaches them (they keep the functions total).
+// - matchTail's `n === 0`: String#split never returns an empty array.
+// - decodeId's `raw.includes('%')` -> true: decoding text without '%' returns it
+//   unchanged. Its `id.length === 0` check: an empty segment is an unknown path
+//   (404) before any decoding, and no non-empty segment decodes to ''.
+// - startsWith's length guard: without it the loop compares against
+//   `undefined` and answers false all the same. `segs.slice(0)` for an empty
+//   fixed prefix, and `k === 0 ? segs : segs.slice(k)`, are the same segments;
+//   the join of no segments is ''.
+// - Under '*', `k > 0 &&` -> `k >= 0`: no prefix at all is acceptable; and
+//   `return null` -> trying further right: every longer prefix contains the
+//   same unacceptable segment, so no route is found either way.
+// - actionFor's own-property check -> true: HTTP methods are upper-case
+//   tokens (Node's parser accepts no other), and no Object.prototype member
+//   has such a name.
+//
+// lib/http/auth.ts
+// - bearerToken's `typeof header !== 'string'` -> false: the pattern tested
+//   against `undefined` reads "undefined", which is no bearer header.
+// - digest's 'utf8' -> '': Node hashes strings as UTF-8 by default.
+//
+// lib/http/body.ts
+// - declaredLength's `raw === undefined` -> false: Number(undefined) is NaN,
+//   refused as a length the same way; `n >= 0` -> `n > 0`: a length of 0 never
+//   exceeds a positive limit.
+// - `req.resume()` after the 413: the 'data' listener keeps the stream flowing
+//   anyway. The `settled` guard in 'data': a second refusal finds the 413 sent
+//   (with Connection: close) and only closes what is closing (see the test
+//   "a body that keeps coming after the 413").
+// - `chunks.length === 1 ? chunks[0] : Buffer.concat(...)` -> always concat:
+//   the same bytes (the ternary only saves a copy).
+// - parseJson's `raw.length === 0` fast path: empty text fails JSON.parse and
+//   then trims to '', which answers "no body" as well. Its
+//   `err instanceof Error` -> true: JSON.parse throws SyntaxErrors only.
+//
+// lib/http/validate.ts
+// - rejectUnknownFields' own-property guard (JSON.parse and body parsers make
+//   own properties only) and its early `return` (Check keeps the first problem).
+// - optNumber's `max` branch: no route passes `max` to optNumber today.
+// - optStringMap's property flags writable/configurable: nothing writes to or
+//   deletes from the map after validation.
+//
+// lib/http/request-id.ts
+// - `value.length > 0`: the pattern already requires at least one character.
