@@ -144,7 +144,7 @@ describe('error classes', () => {
       const Ctor = (errors as unknown as Record<string, { boxliteCode?: number }>)[row.className];
       expect(Ctor.boxliteCode, row.className).toBe(row.boxliteCode);
     }
-    expect(errors.NotFoundError.boxliteCode).toBe(BoxliteErrorCode.NotFound);
+    expect((errors.NotFoundError as unknown as { boxliteCode: number }).boxliteCode).toBe(BoxliteErrorCode.NotFound);
   });
 
   it('err.name can be overwritten, as on any Error', () => {

@@ -8,10 +8,10 @@
 import net from 'node:net';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, bearerTokenAuth } from '../lib/http';
+import { bearerToken, bearerTokenAuth, createBoxliteHandler } from '../lib/http';
 import type { Action } from '../lib/http';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
-import { type Served, createBox, expectEnvelope, postJson, request, serve } from './http-support';
+import { type Served, attach, attachUrl, createBox, expectEnvelope, postJson, request, serve, until } from './http-support';
 
 let t: TestRuntime;
 let s: Served;
@@ -79,7 +79,7 @@ describe('each route asks authorize for its own scope', () => {
 
   for (const [method, path, scope, body] of ROUTES) {
     it(`${method} ${path} needs ${scope}, and ${scope} alone is enough`, async () => {
-      const headers = body === undefined ? {} : { 'Content-Type': body.startsWith('{') ? 'application/json' : 'application/x-tar' };
+      const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': body.startsWith('{') ? 'application/json' : 'application/x-tar' };
       const without = await request(`${p.origin}${path}`, { method, body, headers: { ...headers, ...as(ALL_SCOPES.filter((a) => a !== scope)) } });
       expect(without.status).toBe(403);
       if (method !== 'HEAD') {
@@ -94,7 +94,6 @@ describe('each route asks authorize for its own scope', () => {
   }
 
   it('the WebSocket attach needs box:exec', async () => {
-    const { attach, attachUrl } = await import('./http-support');
     const refused = await attach(attachUrl(p.origin, 'nobox', 'noexec'), as(['box:read', 'box:write'])).then(() => null, (e) => e);
     expect(refused?.status).toBe(403);
     expect(refused?.body.error.code).toBe('permission_denied');
@@ -353,7 +352,6 @@ describe('pathPrefix option forms', () => {
   });
 
   it('refuses a prefix over 128 characters or with an empty or odd segment, accepts 128', async () => {
-    const { createBoxliteHandler } = await import('../lib/http');
     const make = (pathPrefix: string) => () => createBoxliteHandler(t.runtime, { auth: 'none', pathPrefix });
     for (const bad of ['a'.repeat(129), `${'a'.repeat(64)}/${'b'.repeat(64)}`, 'a//b', 'a/b c', 'a/é']) {
       expect(make(bad), bad).toThrow(/^pathPrefix .* is not a valid prefix/);
@@ -440,7 +438,6 @@ describe('env reaches the command', () => {
       const started = await request(`${s.origin}/v1/boxes/${id}/exec`, { method: 'POST', body });
       expect(started.status, started.text).toBe(201);
       const url = `${s.origin}/v1/boxes/${id}/executions/${started.json.execution_id}`;
-      const { until } = await import('./http-support');
       await until(async () => (await request(url)).json.status !== 'running', 10_000, 'exit');
       expect((await request(url)).json).toMatchObject({ status: 'completed', exit_code: 0 });
     } finally {
