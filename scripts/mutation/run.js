@@ -27,7 +27,8 @@
 //   node scripts/mutation/run.js --group http [...]      one group only
 //   node scripts/mutation/run.js --report FILE [...]     correct existing JSON report(s) only
 // Options: --jobs N (parallel re-runs, default 2), --no-break (report, never
-// fail). Other arguments go to Stryker (e.g. --force to ignore the
+// fail), --out FILE (the corrected report; default
+// reports/mutation/mutation.corrected.json). Other arguments go to Stryker (e.g. --force to ignore the
 // incremental results of earlier passes).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -45,11 +46,12 @@ const STRYKER = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin
 const RERUN_TIMEOUT_MS = 120_000;
 
 function parseArgs(argv) {
-  const opts = { reports: [], groups: [], jobs: 2, enforce: true, strykerArgs: [] };
+  const opts = { reports: [], groups: [], jobs: 2, enforce: true, out: CORRECTED_REPORT, strykerArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--report') opts.reports.push(path.resolve(argv[++i]));
     else if (a === '--group') opts.groups.push(argv[++i]);
+    else if (a === '--out') opts.out = path.resolve(argv[++i]);
     else if (a === '--jobs') opts.jobs = Math.max(1, Number(argv[++i]) || 1);
     else if (a === '--no-break') opts.enforce = false;
     else opts.strykerArgs.push(a);
@@ -221,8 +223,8 @@ async function main() {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  fs.mkdirSync(path.dirname(CORRECTED_REPORT), { recursive: true });
-  fs.writeFileSync(CORRECTED_REPORT, JSON.stringify(report));
+  fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+  fs.writeFileSync(opts.out, JSON.stringify(report));
 
   const remaining = Object.entries(report.files).flatMap(([file, f]) => f.mutants.filter((m) => m.status === 'Survived').map((m) => ({ file, m })));
   if (remaining.length > 0) {
@@ -233,7 +235,7 @@ async function main() {
     }
   }
   const below = printTable(report, breakAt);
-  console.log(`\nmutation: corrected report in ${path.relative(ROOT, CORRECTED_REPORT)}; break threshold ${breakAt}% per file.`);
+  console.log(`\nmutation: corrected report in ${path.relative(ROOT, opts.out)}; break threshold ${breakAt}% per file.`);
   if (below.length > 0) {
     console.log(`mutation: FAILED: below ${breakAt}%: ${below.map(([f, t]) => `${f} (${t.score.toFixed(2)}%)`).join(', ')}`);
     if (opts.enforce) process.exit(1);
