@@ -44,6 +44,13 @@ describe('an empty message is answered with the reason phrase', () => {
     expect(classifyError(err)).toMatchObject({ status, message });
   });
 
+  it('a message that is not a string is never passed on, even one with a length', () => {
+    const typed = new NotFoundError('x');
+    (typed as unknown as { message: unknown }).message = ['box not found: x'];
+    expect(classifyError(typed)).toMatchObject({ status: 404, message: 'Not Found' });
+    expect(classifyError({ status: 409, message: ['a'] })).toMatchObject({ status: 409, message: 'Conflict' });
+  });
+
   it('a non-empty message is kept verbatim', () => {
     expect(classifyError('x').message).toBe('x');
     expect(classifyError(new NotFoundError(' ')).message).toBe(' ');
@@ -58,7 +65,7 @@ describe('the missing user/group fallback reads the path after "not found in"', 
   it.each(['.', ',', ';', ':', ')', ']', "'", '"', '`', '.)', "')."])('trailing %j is punctuation, not path', (after) => {
     expect(classifyError(new errors.InternalError(USER(after))).code).toBe('invalid_argument');
   });
-  it.each(['!', '/', 'x', '-', '>', '}', '(', '~'])('%j is part of the path, so it names some other file', (after) => {
+  it.each(['!', '/', 'x', '-', '>', '}', '(', '~', '\u0001', '\u0008'])('%j is part of the path, so it names some other file', (after) => {
     expect(classifyError(new errors.InternalError(USER(after))).code).toBe('internal');
   });
   it('the path must end with the account file, not merely contain it', () => {

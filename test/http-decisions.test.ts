@@ -319,8 +319,13 @@ describe('JSON bodies', () => {
 });
 
 describe('pathPrefix option forms', () => {
+  it('without pathPrefix, a path with a prefix is no route', async () => {
+    expectEnvelope(await request(`${s.origin}/v1/tenant/boxes`), 404, 'not_found');
+    expectEnvelope(await request(`${s.origin}/v1/a/b/boxes`), 404, 'not_found');
+  });
+
   it("slashes around a prefix are ignored; '' means no prefix", async () => {
-    const slashed = await serve({ t, handler: { auth: 'none', pathPrefix: '/org-1/team/' } });
+    const slashed = await serve({ t, handler: { auth: 'none', pathPrefix: '//org-1/team//' } });
     try {
       expect((await request(`${slashed.origin}/v1/org-1/team/boxes`)).status).toBe(200);
       expect((await request(`${slashed.origin}/v1/me`)).json.path_prefix).toBe('org-1/team');
@@ -344,7 +349,11 @@ describe('pathPrefix option forms', () => {
       const listed = await request(`${p.origin}/v1/a/boxes/boxes`);
       expect(listed.status).toBe(200);
       expect(Array.isArray(listed.json.boxes)).toBe(true);
-      expectEnvelope(await request(`${p.origin}/v1/a/boxes/nobox`), 404, 'not_found');
+      // ...and a shorter prefix is still tried when the longer one leads nowhere.
+      const created = await postJson(`${p.origin}/v1/a/boxes`, {});
+      expect(created.status).toBe(201);
+      expect((await request(`${p.origin}/v1/a/boxes/${created.json.box_id}`)).json.box_id).toBe(created.json.box_id);
+      await request(`${p.origin}/v1/a/boxes/${created.json.box_id}?force=true`, { method: 'DELETE' });
       expect((await request(`${p.origin}/v1/me`)).json.path_prefix).toBeNull();
     } finally {
       await p.close();
@@ -428,6 +437,45 @@ describe('POST .../stop body', () => {
   });
 });
 
+describe('bodies behind other middleware', () => {
+  it('a req.body set without reading the stream is ignored: the stream is read', async () => {
+    const connect = (await import('connect')).default;
+    const { createBoxliteHandler: make } = await import('../lib/http');
+    const app = connect();
+    app.use((req: http.IncomingMessage & { body?: unknown }, _res: http.ServerResponse, next: () => void) => { req.body = {}; next(); });
+    app.use(make(t.runtime, { auth: 'none' }));
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const err = expectEnvelope(await postJson(`http://127.0.0.1:${port}/v1/boxes`, { cpus: 'x' }), 400, 'invalid_argument');
+      expect(err.message).toContain('cpus');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('a raw Buffer body from express.raw() is parsed as JSON, and malformed JSON is still 400', async () => {
+    const express = (await import('express')).default;
+    const app = express();
+    app.use(express.raw({ type: '*/*' }));
+    app.use(createBoxliteHandler(t.runtime, { auth: 'none' }));
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const bad = expectEnvelope(await request(`${origin}/v1/boxes`, { method: 'POST', body: '{"cpus": ' }), 400, 'invalid_argument');
+      expect(bad.message).toContain('not valid JSON');
+      const refused = expectEnvelope(await postJson(`${origin}/v1/boxes`, { cpus: 'x' }), 400, 'invalid_argument');
+      expect(refused.message).toContain('cpus');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('env reaches the command', () => {
   it('every variable, a name "__proto__" included', async () => {
     const id = await createBox(s.origin);
@@ -486,7 +534,8 @@ describe('routing shapes', () => {
       '/v1/boxes/x/executions//attach', '/v1/boxes/x/executions/e/attach/more', '/v1/boxes/x/executions/e/kill',
       '/v1/boxes/x/start/now', '/v1/boxes/x/files/more', '/v1/boxes/x/y/z/w', '/v1/boxes/a/b/c/d/e/f',
       '/v1/metrics/x', '/v1/metrics/', '/v1/images/a/b/c', '/v1/api-keys/a/b/c', '/v1/', '/v1/constructor',
-      '/v1/boxes/x/constructor', '/v1/__proto__', '/v1/boxes/x/__proto__/y',
+      '/v1/boxes/x/constructor', '/v1/__proto__', '/v1/boxes/x/__proto__/y', '/v1/boxes/x/snapshots/a/b/c',
+      '/v1/boxes/x/executions/e/signal/more',
     ]) {
       const a = await request(`${s.origin}${path}`);
       expect(a.status, path).toBe(404);
@@ -499,6 +548,10 @@ describe('routing shapes', () => {
     expectEnvelope(await request(`${s.origin}/v1/boxes/${'b'.repeat(128)}/executions/${'e'.repeat(128)}`), 404, 'not_found');
     const long = expectEnvelope(await request(`${s.origin}/v1/boxes/${'b'.repeat(129)}/start`, { method: 'POST' }), 400, 'invalid_argument');
     expect(long.message).toBe('invalid argument: box id must be at most 128 characters (got 129)');
+    for (const path of [`/v1/boxes/${'b'.repeat(129)}`, `/v1/boxes/${'b'.repeat(129)}/executions/e`, `/v1/boxes/${'b'.repeat(129)}/executions/e/attach`]) {
+      expect(expectEnvelope(await request(`${s.origin}${path}`), 400, 'invalid_argument').message, path)
+        .toBe('invalid argument: box id must be at most 128 characters (got 129)');
+    }
     const exec = expectEnvelope(await request(`${s.origin}/v1/boxes/b/executions/${'e'.repeat(129)}/signal`, { method: 'POST', body: '{"signal":15}' }), 400, 'invalid_argument');
     expect(exec.message).toBe('invalid argument: execution id must be at most 128 characters (got 129)');
     // Percent-encoding is decoded before the length check: 128 decoded characters pass.
