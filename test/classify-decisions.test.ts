@@ -176,3 +176,29 @@ describe('error classes', () => {
 //   id is judged the same.
 // - retryAfter, `typeof seconds === 'number'` -> `true`:
 //   Number.isInteger() is already false for every non-number.
+//
+// lib/classify.ts
+// - rowOf's and messageOf's "object or function" guards -> true/false: a
+//   primitive has no boxliteCode, status, message or cause (and reading them
+//   from null throws, which classifyError answers with the same 500).
+// - The `typeof message === 'string'` guards before internalRow(): a
+//   non-string there makes the fallback throw, which classifyError also
+//   answers 500 internal.
+// - rowOf's `cause !== undefined && cause !== err` (either half -> true):
+//   rowOf(undefined) is undefined, and a self-cause stops at the depth bound;
+//   its catch block -> {}: the function returns undefined right after.
+// - namesMissingUserOrGroup's `end > start` -> true / `>=`: the character
+//   before `start` is the space of "not found in ", never punctuation, so the
+//   trim stops there anyway. endsWithAt's length guard -> true / `end + start`:
+//   a window reaching back into "not found in " cannot end with "/etc/passwd"
+//   or "/etc/group".
+// - isSpawnFailureOfCommand's `at + SPAWN_FAILED.length` -> `at - ...`: the
+//   detail cannot start inside the 12 characters before the marker without
+//   overlapping it.
+// - The prefix buckets: `new Array(128)` -> `new Array()` (a missing bucket is
+//   undefined either way); `??= []` -> `??= ["Stryker was here"]` (the extra
+//   entry is a string whose "prefix" 'S' starts no message of that bucket's
+//   first character).
+// - Emptying a row of PREFIXES (`[...]` -> `[]`) and `??=` -> `&&=` make the
+//   module throw while loading; Stryker's vitest runner counts that as
+//   survived, scripts/mutation/run.js re-runs them and counts them killed.

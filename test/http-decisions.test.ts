@@ -633,6 +633,11 @@ describe('X-Request-Id bounds', () => {
 // - actionFor's own-property check -> true: HTTP methods are upper-case
 //   tokens (Node's parser accepts no other), and no Object.prototype member
 //   has such a name.
+// - The prefix '' of the /v1/config fast path: /v1/config asks for no scope,
+//   so no hook ever sees it.
+// - startsWith's `return false` -> `return true` for a prefix longer than the
+//   path, and `k < segs.length` -> `<=`: either way the tail left is empty,
+//   which is no route (matchTail's `n === 0`).
 //
 // lib/http/auth.ts
 // - bearerToken's `typeof header !== 'string'` -> false: the pattern tested
@@ -649,6 +654,15 @@ describe('X-Request-Id bounds', () => {
 //   "a body that keeps coming after the 413").
 // - `chunks.length === 1 ? chunks[0] : Buffer.concat(...)` -> always concat:
 //   the same bytes (the ternary only saves a copy).
+// - The 'error' listener (and its `settled` guard): a request errors only when
+//   its caller hung up, and then nobody is left to answer (sendError returns
+//   for a destroyed socket).
+// - In readJsonBody's "already parsed" test, `pre._body === true` -> false:
+//   body-parser sets `_body` only after reading the stream to its end, so the
+//   second clause holds too.
+// - declaredLength's `Number.isSafeInteger(n) && n >= 0` -> true, and
+//   `n !== undefined` -> true: Node's HTTP parser accepts only digits in
+//   Content-Length, and `undefined > limit` is false.
 // - parseJson's `raw.length === 0` fast path: empty text fails JSON.parse and
 //   then trims to '', which answers "no body" as well. Its
 //   `err instanceof Error` -> true: JSON.parse throws SyntaxErrors only.
@@ -656,7 +670,12 @@ describe('X-Request-Id bounds', () => {
 // lib/http/validate.ts
 // - rejectUnknownFields' own-property guard (JSON.parse and body parsers make
 //   own properties only) and its early `return` (Check keeps the first problem).
-// - optNumber's `max` branch: no route passes `max` to optNumber today.
+// - optNumber's `max` branch: no route passes `max` to optNumber today. The
+//   `typeof v !== 'number'` halves of optNumber's and optInteger's checks:
+//   Number.isFinite/isInteger are false for non-numbers and give the same
+//   message; the `opts.min/max !== undefined` guards: every caller passes both
+//   (or `v < undefined` is false anyway). optString's
+//   `opts.maxLength !== undefined` likewise.
 // - optStringMap's property flags writable/configurable: nothing writes to or
 //   deletes from the map after validation.
 //

@@ -106,21 +106,29 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (c) => { if (stderr.length < 4096) stderr += c; });
+    child.stderr.on('data', (c) => { stderr = (stderr + c).slice(-8192); });
     const timer = setTimeout(() => child.kill('SIGKILL'), RERUN_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGKILL') { resolve({ detected: true, status: 'Timeout', reason: `re-run timed out after ${RERUN_TIMEOUT_MS / 1000} s` }); return; }
       if (code === 0) { resolve({ detected: false }); return; }
-      let reason = `vitest exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300)}`;
+      let r;
       try {
-        const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+        r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+      } catch {
+        // No results: vitest itself failed (config, resources), which says
+        // nothing about the mutant. Inconclusive: the caller retries, then
+        // leaves the mutant as it was.
+        const tail = stderr.split('\n').filter((l) => l.trim() && !/configLoader|ESM syntax|VITE_CONFIG/.test(l)).slice(-3).join(' ');
+        resolve({ detected: false, inconclusive: true, reason: `vitest exited ${code} without results: ${tail.slice(0, 300)}` });
+        return;
+      }
+      let reason = `vitest exited ${code}`;
+      {
         const broken = r.testResults.find((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'));
         const failedTest = r.testResults.flatMap((f) => f.assertionResults.map((t) => ({ f, t }))).find(({ t }) => t.status === 'failed');
         if (broken) reason = `test file failed to load: ${path.relative(ROOT, broken.name)}: ${String(broken.message).split('\n')[0].slice(0, 200)}`;
         else if (failedTest) reason = `test failed: ${path.relative(ROOT, failedTest.f.name)} > ${failedTest.t.fullName}`;
-      } catch {
-        // no JSON: vitest failed before reporting (the reason from stderr stands)
       }
       resolve({ detected: true, status: 'Killed', reason });
     });
@@ -206,7 +214,13 @@ async function main() {
   try {
     await pool(survivors, opts.jobs, async ({ file, f, m }) => {
       const files = [...new Set((m.coveredBy ?? []).map((id) => testFileOf.get(id)).filter(Boolean))];
-      const result = await rerun(groupOf.get(file) ?? 'core', file, m, applyMutant(f.source, m), files, scratch);
+      const run = () => rerun(groupOf.get(file) ?? 'core', file, m, applyMutant(f.source, m), files, scratch);
+      let result = await run();
+      if (result.inconclusive) result = await run();
+      if (result.inconclusive) {
+        console.log(`  ${file}:${m.location.start.line} ${m.mutatorName} #${m.id}: left ${m.status}, re-run inconclusive (${result.reason})`);
+        return;
+      }
       const was = m.status;
       if (!result.detected && was === 'Timeout') {
         m.status = 'Survived';
