@@ -123,7 +123,9 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
         resolve({ detected: false, inconclusive: true, reason: `vitest exited ${code} without results: ${tail.slice(0, 300)}` });
         return;
       }
-      let reason = `vitest exited ${code}`;
+      // Neither a broken file nor a failed test: an error outside any test
+      // (an unhandled exception or rejection), which fails the suite too.
+      let reason = `vitest exited ${code}: an error outside the tests`;
       {
         const broken = r.testResults.find((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'));
         const failedTest = r.testResults.flatMap((f) => f.assertionResults.map((t) => ({ f, t }))).find(({ t }) => t.status === 'failed');
