@@ -123,14 +123,17 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
         resolve({ detected: false, inconclusive: true, reason: `vitest exited ${code} without results: ${tail.slice(0, 300)}` });
         return;
       }
-      // Neither a broken file nor a failed test: an error outside any test
-      // (an unhandled exception or rejection), which fails the suite too.
-      let reason = `vitest exited ${code}: an error outside the tests`;
-      {
-        const broken = r.testResults.find((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'));
-        const failedTest = r.testResults.flatMap((f) => f.assertionResults.map((t) => ({ f, t }))).find(({ t }) => t.status === 'failed');
-        if (broken) reason = `test file failed to load: ${path.relative(ROOT, broken.name)}: ${String(broken.message).split('\n')[0].slice(0, 200)}`;
-        else if (failedTest) reason = `test failed: ${path.relative(ROOT, failedTest.f.name)} > ${failedTest.t.fullName}`;
+      // A file that failed with no test collected at all failed to load.
+      const broken = r.testResults.find((f) => f.status === 'failed' && f.assertionResults.length === 0);
+      const failedTest = r.testResults.flatMap((f) => f.assertionResults.map((t) => ({ f, t }))).find(({ t }) => t.status === 'failed');
+      let reason;
+      if (broken) reason = `test file failed to load: ${path.relative(ROOT, broken.name)}: ${String(broken.message).split('\n')[0].slice(0, 200)}`;
+      else if (failedTest) reason = `test failed: ${path.relative(ROOT, failedTest.f.name)} > ${failedTest.t.fullName}`;
+      else {
+        // Only an error outside any test (a worker that failed to start on a
+        // loaded machine, say): that says nothing about the mutant.
+        resolve({ detected: false, inconclusive: true, reason: `vitest exited ${code} with an error outside the tests` });
+        return;
       }
       resolve({ detected: true, status: 'Killed', reason });
     });
