@@ -1,0 +1,54 @@
+// The correction `npm run test:mutation` applies to StrykerJS's vitest runner
+// (scripts/mutation/run.js): a mutant reported "survived" is re-run outside
+// Stryker; one that makes a test module fail to load must come out killed,
+// one the suites cannot tell from the original must stay survived. Real
+// vitest runs against real mutated text; the worktree is never written.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-rerun-test-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+it('reclassifies a mutant that breaks loading as killed, keeps an unnoticed one survived, and gates on the score', () => {
+  const file = 'lib/errors.ts';
+  const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const at = { line: 1, column: 1 };
+  const mutant = (id: string, replacement: string) => ({
+    id, mutatorName: 'Synthetic', replacement, location: { start: at, end: at }, status: 'Survived', coveredBy: ['t1'],
+  });
+  const report = {
+    schemaVersion: '2',
+    thresholds: { high: 95, low: 90 },
+    files: {
+      [file]: {
+        language: 'typescript',
+        source,
+        mutants: [
+          mutant('load', 'throw new Error("this mutant breaks loading");\n'),
+          mutant('noop', '// a comment changes nothing\n'),
+        ],
+      },
+    },
+    testFiles: { 'test/errors.test.ts': { tests: [{ id: 't1', name: 'any test of the file' }] } },
+  };
+  const input = path.join(scratch, 'report.json');
+  const out = path.join(scratch, 'corrected.json');
+  fs.writeFileSync(input, JSON.stringify(report));
+
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/mutation/run.js'), '--report', input, '--out', out, '--jobs', '2'], {
+    cwd: ROOT, encoding: 'utf8', timeout: 240_000,
+  });
+  const corrected = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const byId = Object.fromEntries(corrected.files[file].mutants.map((m: { id: string }) => [m.id, m]));
+  expect(byId.load.status).toBe('Killed');
+  expect(byId.load.statusReason).toMatch(/test file failed to load: test\/errors\.test\.ts: .*this mutant breaks loading/);
+  expect(byId.noop.status).toBe('Survived');
+  // One of two detected: 50%, under the 90% break threshold, so the gate fails and says why.
+  expect(r.stdout).toMatch(/lib\/errors\.ts\s+\|\s+50\.00 \|\s+1 \|\s+0 \|\s+1 \|/);
+  expect(r.stdout).toContain('mutation: FAILED: below 90%: lib/errors.ts (50.00%)');
+  expect(r.status).toBe(1);
+}, 300_000);
