@@ -18,10 +18,10 @@
 export const GROUPS = {
   core: {
     mutate: [
-      'lib/classify.ts',
-      'lib/errors.ts',
-      'lib/http-table.ts',
-      'lib/error-response.ts',
+      'lib/errors/classify.ts',
+      'lib/errors/errors.ts',
+      'lib/errors/http-table.ts',
+      'lib/errors/error-response.ts',
     ],
     tests: [
       'test/classify-*.test.ts',

@@ -19,8 +19,8 @@ import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpg
 import { httpError } from './http/http-error';
 import { rejectUpgrade } from './http/attach';
 import { normalizeBasePath } from './http/paths';
-import { Runtime } from './runtime';
-import type { ExecutionLimits, Runtime as RuntimeType } from './runtime-types';
+import { Runtime } from './runtime/runtime';
+import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */

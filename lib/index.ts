@@ -1,11 +1,11 @@
-export * from './errors';
-export type * from './runtime-types';
-export * from './http-table';
-export * from './classify';
-export * from './error-response';
+export * from './errors/errors';
+export type * from './runtime/runtime-types';
+export * from './errors/http-table';
+export * from './errors/classify';
+export * from './errors/error-response';
 // The runtime facade (classes shadow the same-named interfaces above; each
 // class implements its interface). Loading the addon waits for first use.
-export { Runtime, Box, Execution, OutputLimitError, DEFAULT_LIMITS } from './runtime';
+export { Runtime, Box, Execution, OutputLimitError, DEFAULT_LIMITS } from './runtime/runtime';
 // BoxLite's REST API v1 as an Express/Connect/node:http handler.
 export {
   createBoxliteHandler, boxliteErrorHandler, attachBoxliteUpgrade, bearerTokenAuth, bearerToken, ALLOWED_SIGNALS,

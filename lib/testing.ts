@@ -20,9 +20,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { BoxliteErrorCode, EngineError, InvalidArgumentError } from './errors';
-import { Runtime } from './runtime';
-import type { Runtime as RuntimeApi } from './runtime-types';
+import { BoxliteErrorCode, EngineError, InvalidArgumentError } from './errors/errors';
+import { Runtime } from './runtime/runtime';
+import type { Runtime as RuntimeApi } from './runtime/runtime-types';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 

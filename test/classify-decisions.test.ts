@@ -3,11 +3,11 @@
 // Each case is a decision a caller sees: the status and code of an answer,
 // its message, or what a typed error lets user code do.
 import { describe, expect, it } from 'vitest';
-import { BOXLITE_MESSAGE_PREFIXES, boxliteCodeForMessagePrefix, classifyError } from '../lib/classify';
-import { errorResponse } from '../lib/error-response';
-import * as errors from '../lib/errors';
-import { BoxliteError, BoxliteErrorCode, NotFoundError } from '../lib/errors';
-import { CANONICAL_HTTP_TABLE, httpRowForStatus, isHttpErrorStatus } from '../lib/http-table';
+import { BOXLITE_MESSAGE_PREFIXES, boxliteCodeForMessagePrefix, classifyError } from '../lib/errors/classify';
+import { errorResponse } from '../lib/errors/error-response';
+import * as errors from '../lib/errors/errors';
+import { BoxliteError, BoxliteErrorCode, NotFoundError } from '../lib/errors/errors';
+import { CANONICAL_HTTP_TABLE, httpRowForStatus, isHttpErrorStatus } from '../lib/errors/http-table';
 
 describe('a wrapper keeps the meaning of its cause', () => {
   it('even when its own message is not a string', () => {
@@ -170,14 +170,14 @@ describe('error classes', () => {
 // Equivalent mutants: changes StrykerJS reports as surviving that no caller
 // can tell from the original, so no test can (or should) kill them.
 //
-// lib/error-response.ts
+// lib/errors/error-response.ts
 // - usableRequestId, `i < id.length` -> `i <= id.length`: the extra
 //   charCodeAt(length) is NaN, which is neither < 0x20 nor > 0x7e, so the
 //   id is judged the same.
 // - retryAfter, `typeof seconds === 'number'` -> `true`:
 //   Number.isInteger() is already false for every non-number.
 //
-// lib/classify.ts
+// lib/errors/classify.ts
 // - rowOf's and messageOf's "object or function" guards -> true/false: a
 //   primitive has no boxliteCode, status, message or cause (and reading them
 //   from null throws, which classifyError answers with the same 500).

@@ -2,9 +2,9 @@
 // these caller mistakes as code 1 Internal. Each must fire on the real texts,
 // and must not fire on near-misses.
 import { describe, expect, it } from 'vitest';
-import { classifyError } from '../lib/classify';
-import { BoxliteError, BoxliteErrorCode, InternalError } from '../lib/errors';
-import { httpRowForBoxliteCode } from '../lib/http-table';
+import { classifyError } from '../lib/errors/classify';
+import { BoxliteError, BoxliteErrorCode, InternalError } from '../lib/errors/errors';
+import { httpRowForBoxliteCode } from '../lib/errors/http-table';
 
 const INTERNAL = { status: 500, type: 'InternalError', code: 'internal', retryable: false };
 const INVALID_ARGUMENT = { status: 400, type: 'InvalidArgumentError', code: 'invalid_argument', retryable: false };

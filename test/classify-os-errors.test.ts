@@ -2,8 +2,8 @@
 // system errors and the engine's Internal "(os error N)" texts.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyError } from '../lib/classify';
-import { InternalError, StorageError } from '../lib/errors';
+import { classifyError } from '../lib/errors/classify';
+import { InternalError, StorageError } from '../lib/errors/errors';
 
 describe('OS resource errors are 503, never 500', () => {
   it('Node system errors EMFILE, ENFILE, EAGAIN, ENOMEM -> 503 retryable', () => {

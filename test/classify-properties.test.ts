@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyError, type ErrorClassification } from '../lib/classify';
-import { BoxliteError } from '../lib/errors';
-import { errorResponse, serializeErrorBody } from '../lib/error-response';
-import { httpReasonPhrase, httpRowForBoxliteCode } from '../lib/http-table';
+import { classifyError, type ErrorClassification } from '../lib/errors/classify';
+import { BoxliteError } from '../lib/errors/errors';
+import { errorResponse, serializeErrorBody } from '../lib/errors/error-response';
+import { httpReasonPhrase, httpRowForBoxliteCode } from '../lib/errors/http-table';
 
 const RUNS = { numRuns: 2000 };
 

@@ -5,9 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOXLITE_MESSAGE_PREFIXES, classifyError } from '../lib/classify';
-import { BoxliteErrorCode } from '../lib/errors';
-import { httpRowForBoxliteCode } from '../lib/http-table';
+import { BOXLITE_MESSAGE_PREFIXES, classifyError } from '../lib/errors/classify';
+import { BoxliteErrorCode } from '../lib/errors/errors';
+import { httpRowForBoxliteCode } from '../lib/errors/http-table';
 
 type Expected = { status: number; type: string; code: string };
 const row = (boxliteCode: BoxliteErrorCode): Expected => {

@@ -2,14 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../lib/classify';
-import { BoxliteError, BoxliteErrorCode, errorClassFor } from '../lib/errors';
+import { classifyError } from '../lib/errors/classify';
+import { BoxliteError, BoxliteErrorCode, errorClassFor } from '../lib/errors/errors';
 import {
   CANONICAL_HTTP_TABLE,
   HTTP_ONLY_ROWS,
   httpRowForBoxliteCode,
   httpRowForStatus,
-} from '../lib/http-table';
+} from '../lib/errors/http-table';
 
 // The table, verbatim: boxliteCode, libboxlite name, JS class, status,
 // wire type, wire code.

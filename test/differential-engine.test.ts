@@ -23,10 +23,10 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { boxliteCodeForMessagePrefix } from '../lib/classify';
-import { BoxliteErrorCode, isBoxliteError } from '../lib/errors';
-import { Runtime } from '../lib/runtime';
-import type { BoxInfo } from '../lib/runtime-types';
+import { boxliteCodeForMessagePrefix } from '../lib/errors/classify';
+import { BoxliteErrorCode, isBoxliteError } from '../lib/errors/errors';
+import { Runtime } from '../lib/runtime/runtime';
+import type { BoxInfo } from '../lib/runtime/runtime-types';
 import { testEngineLibraryPath } from '../lib/testing';
 
 interface RawOutcome {

@@ -13,7 +13,7 @@ import {
   NotFoundError,
   ResourceExhaustedError,
   SessionReapedError,
-} from '../lib/errors';
+} from '../lib/errors/errors';
 import {
   clearFaults,
   injectFault,

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../lib/classify';
-import { errorResponse, errorResponseFor, serializeErrorBody } from '../lib/error-response';
-import { BoxliteError, BoxliteErrorCode, InternalError, NotFoundError } from '../lib/errors';
-import { CANONICAL_HTTP_TABLE, HTTP_ONLY_ROWS } from '../lib/http-table';
+import { classifyError } from '../lib/errors/classify';
+import { errorResponse, errorResponseFor, serializeErrorBody } from '../lib/errors/error-response';
+import { BoxliteError, BoxliteErrorCode, InternalError, NotFoundError } from '../lib/errors/errors';
+import { CANONICAL_HTTP_TABLE, HTTP_ONLY_ROWS } from '../lib/errors/http-table';
 
 describe('errorResponse', () => {
   it("answers BoxLite's envelope with Content-Type application/json", () => {

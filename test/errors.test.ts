@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as errors from '../lib/errors';
+import * as errors from '../lib/errors/errors';
 import {
   BoxliteError,
   BoxliteErrorCode,
@@ -9,7 +9,7 @@ import {
   UnsupportedEngineError,
   errorClassFor,
   isBoxliteError,
-} from '../lib/errors';
+} from '../lib/errors/errors';
 
 // libboxlite's enum, names and numbers (libboxlite-abi.md §1), and the class
 // and string code each must get.

@@ -1,7 +1,7 @@
 // The fault matrix: every BoxLite code (1..21) injected into the engine at
 // create, exec, attach, signal and kill; the HTTP answer must be that code's
 // row of BoxLite's canonical table, with the envelope and the request id.
-// The expected rows are written out here, independently of lib/http-table.ts.
+// The expected rows are written out here, independently of lib/errors/http-table.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, type Served, attach, attachUrl, createBox, postJson, request, serve, startExec } from './http-support';
 

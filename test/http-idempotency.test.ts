@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerTokenAuth } from '../lib/http';
 import { IdempotencyStore, isoDuration } from '../lib/http/idempotency';
-import type { Runtime } from '../lib/runtime-types';
+import type { Runtime } from '../lib/runtime/runtime-types';
 import { type Served, createBox, expectEnvelope, postJson, request, serve, sleep, until } from './http-support';
 
 const KEY = '017f22e2-79b0-7cc3-98c4-dc0c0c07398f';

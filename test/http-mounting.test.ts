@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import connect from 'connect';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, ResourceExhaustedError } from '../lib/errors';
+import { NotFoundError, ResourceExhaustedError } from '../lib/errors/errors';
 import { attachBoxliteUpgrade, boxliteErrorHandler, createBoxliteHandler, type BoxliteHandler } from '../lib/http';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 import { attach, attachUrl, expectEnvelope, postJson, request } from './http-support';

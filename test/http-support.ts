@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachBoxliteUpgrade, createBoxliteHandler, type BoxliteHandler, type BoxliteHandlerOptions } from '../lib/http';
-import type { Runtime } from '../lib/runtime-types';
+import type { Runtime } from '../lib/runtime/runtime-types';
 import { recordUpgradeAnswer, recordingEnabled, recordingListener } from './answer-recorder';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 

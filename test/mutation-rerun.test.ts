@@ -14,7 +14,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-rerun-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 it('reclassifies a mutant that breaks loading as killed, keeps an unnoticed one survived, and gates on the score', () => {
-  const file = 'lib/errors.ts';
+  const file = 'lib/errors/errors.ts';
   const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const at = { line: 1, column: 1 };
   const mutant = (id: string, replacement: string) => ({
@@ -48,7 +48,7 @@ it('reclassifies a mutant that breaks loading as killed, keeps an unnoticed one 
   expect(byId.load.statusReason).toMatch(/test file failed to load: test\/errors\.test\.ts: .*this mutant breaks loading/);
   expect(byId.noop.status).toBe('Survived');
   // One of two detected: 50%, under the 90% break threshold, so the gate fails and says why.
-  expect(r.stdout).toMatch(/lib\/errors\.ts\s+\|\s+50\.00 \|\s+1 \|\s+0 \|\s+1 \|/);
-  expect(r.stdout).toContain('mutation: FAILED: below 90%: lib/errors.ts (50.00%)');
+  expect(r.stdout).toMatch(/lib\/errors\/errors\.ts\s+\|\s+50\.00 \|\s+1 \|\s+0 \|\s+1 \|/);
+  expect(r.stdout).toContain('mutation: FAILED: below 90%: lib/errors/errors.ts (50.00%)');
   expect(r.status).toBe(1);
 }, 300_000);

@@ -13,9 +13,9 @@ import {
   EngineError,
   InvalidArgumentError,
   errorClassFor,
-} from '../lib/errors';
-import { loadAddon } from '../lib/native';
-import { Runtime } from '../lib/runtime';
+} from '../lib/errors/errors';
+import { loadAddon } from '../lib/runtime/native';
+import { Runtime } from '../lib/runtime/runtime';
 import {
   clearFaults,
   injectFault as addFault,

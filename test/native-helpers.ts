@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import ts from 'typescript';
 
-import { Runtime } from '../lib/runtime';
+import { Runtime } from '../lib/runtime/runtime';
 import { testEngineLibraryPath } from '../lib/testing';
 
 export const repoRoot = path.resolve(__dirname, '..');

@@ -5,8 +5,8 @@ import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { InternalError, InvalidArgumentError, NotFoundError, StoppedError, UnsupportedError } from '../lib/errors';
-import { Runtime } from '../lib/runtime';
+import { InternalError, InvalidArgumentError, NotFoundError, StoppedError, UnsupportedError } from '../lib/errors/errors';
+import { Runtime } from '../lib/runtime/runtime';
 import { injectFault, testEngineLibraryPath } from '../lib/testing';
 import { openEngineRuntime, tmpDir } from './native-helpers';
 

@@ -2,9 +2,9 @@
 // (Execution misuse shared with the real-engine suite: native-scenarios.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { InvalidArgumentError, InvalidStateError } from '../lib/errors';
-import { loadAddon } from '../lib/native';
-import type { Runtime } from '../lib/runtime';
+import { InvalidArgumentError, InvalidStateError } from '../lib/errors/errors';
+import { loadAddon } from '../lib/runtime/native';
+import type { Runtime } from '../lib/runtime/runtime';
 import { openEngineRuntime } from './native-helpers';
 
 const open: Runtime[] = [];

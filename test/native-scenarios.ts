@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { classifyError } from '../lib/classify';
+import { classifyError } from '../lib/errors/classify';
 import {
   BoxliteError,
   InternalError,
@@ -18,8 +18,8 @@ import {
   NotFoundError,
   StoppedError,
   isBoxliteError,
-} from '../lib/errors';
-import type { Box, Execution, Runtime } from '../lib/runtime';
+} from '../lib/errors/errors';
+import type { Box, Execution, Runtime } from '../lib/runtime/runtime';
 
 export interface ScenarioTarget {
   /** Opens the runtime every scenario uses (closed by the last scenario). */

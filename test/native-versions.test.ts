@@ -10,9 +10,9 @@ import path from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { EngineError, UnsupportedError } from '../lib/errors';
-import { loadAddon } from '../lib/native';
-import { Runtime } from '../lib/runtime';
+import { EngineError, UnsupportedError } from '../lib/errors/errors';
+import { loadAddon } from '../lib/runtime/native';
+import { Runtime } from '../lib/runtime/runtime';
 import { testEngineLibraryPath, type TestEngineLayout } from '../lib/testing';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'boxlite-versions-'));

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 
 import { describe, expect, it } from 'vitest';
 
-import { Runtime } from '../lib/runtime';
+import { Runtime } from '../lib/runtime/runtime';
 import { testEngineLibraryPath } from '../lib/testing';
 import { facadePackage, tmpDir } from './native-helpers';
 

@@ -111,7 +111,7 @@ console.log(JSON.stringify({
 
   it('the tarball carries the CommonJS build, the ESM wrapper and the types', () => {
     for (const f of ['package.json', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts',
-      'dist/errors.js', 'dist/classify.js', 'dist/classify.d.ts', 'dist/error-response.js', 'dist/http-table.js']) {
+      'dist/errors/errors.js', 'dist/errors/classify.js', 'dist/errors/classify.d.ts', 'dist/errors/error-response.js', 'dist/errors/http-table.js']) {
       expect(packedFiles).toContain(f);
     }
     expect(packedFiles.some((f) => f.startsWith('node_modules/'))).toBe(false);

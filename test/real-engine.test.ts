@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { Runtime } from '../lib/runtime';
+import { Runtime } from '../lib/runtime/runtime';
 import { defineRuntimeScenarios } from './native-scenarios';
 
 const library = process.env.BOXLITE_LIBRARY;

@@ -4,7 +4,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { AlreadyExistsError } from '../errors';
+import { AlreadyExistsError } from '../errors/errors';
 import { httpError } from './http-error';
 import type { Limits } from './limits';
 import type { SessionRegistry } from './sessions';

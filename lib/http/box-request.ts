@@ -4,8 +4,8 @@
 // honour on a local runtime are refused with `unsupported` rather than
 // silently dropped, unless they hold their "off" value. The parser returns the
 // options or the error to answer (see validate.ts: no throws on this path).
-import type { BoxOptions, NetworkSpec } from '../runtime-types';
-import { UnsupportedError } from '../errors';
+import type { BoxOptions, NetworkSpec } from '../runtime/runtime-types';
+import { UnsupportedError } from '../errors/errors';
 import type { HttpStatusError } from './http-error';
 import {
   Check, type JsonObject, expectObject, optArray, optBoolean, optInteger, optString,

@@ -1,7 +1,7 @@
 // Box lifecycle and metrics routes: P/boxes, P/boxes/{id}, .../start, .../stop,
 // P/metrics, P/boxes/{id}/metrics.
-import { InvalidArgumentError, NotFoundError } from '../errors';
-import type { Box } from '../runtime-types';
+import { InvalidArgumentError, NotFoundError } from '../errors/errors';
+import type { Box } from '../runtime/runtime-types';
 import { type CreateBoxRequest, parseCreateBoxRequest } from './box-request';
 import { toBoxJson, toBoxMetricsJson, toRuntimeMetricsJson } from './box-json';
 import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from './context';

@@ -1,7 +1,7 @@
 // What every route function gets: the request, its id, the matched route and
 // the handler's shared state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Runtime } from '../runtime-types';
+import type { Runtime } from '../runtime/runtime-types';
 import type { Principal } from './auth';
 import type { Limits } from './limits';
 import type { PrefixPolicy } from './prefix';

@@ -1,7 +1,7 @@
 // Bodies of the exec routes: POST .../exec, .../signal, .../resize, and the
 // WebSocket control frames that mirror signal and resize. Each parser returns
 // its result or the 400 to answer (see validate.ts: no throws on this path).
-import type { ExecOptions } from '../runtime-types';
+import type { ExecOptions } from '../runtime/runtime-types';
 import { envMap } from './box-request';
 import type { HttpStatusError } from './http-error';
 import {

@@ -1,6 +1,6 @@
 // Execution routes: POST P/boxes/{id}/exec and P/boxes/{id}/executions/{eid}
 // (status, kill, signal, resize). The WebSocket attach lives in attach.ts.
-import { InvalidArgumentError, InvalidStateError } from '../errors';
+import { InvalidArgumentError, InvalidStateError } from '../errors/errors';
 import { type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from './context';
 import { type ExecRequest, type ResizeRequest, parseExecRequest, parseResizeRequest, parseSignalRequest } from './exec-request';
 import { httpError } from './http-error';

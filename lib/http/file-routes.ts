@@ -18,7 +18,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../errors';
+import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../errors/errors';
 import { checkDeclaredLength } from './body';
 import { type Route, type RouteContext, boxIdOf, queryParam, route } from './context';
 import { httpError, payloadTooLarge } from './http-error';

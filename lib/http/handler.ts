@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { UnsupportedError } from '../errors';
-import type { Runtime } from '../runtime-types';
+import { UnsupportedError } from '../errors/errors';
+import type { Runtime } from '../runtime/runtime-types';
 import { readJsonBody } from './body';
 import { contentTypeProblem } from './content-type';
 import { applyCors, allowedOriginOf } from './origin-guard';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 
-import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from './errors';
+import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
 import {
   loadAddon,
   type NativeBox,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { BoxliteError, EngineError } from './errors';
+import { BoxliteError, EngineError } from '../errors/errors';
 import type {
   BoxInfo,
   BoxMetrics,
@@ -129,7 +129,7 @@ export interface NativeAddon {
 
 /** The package root (where package.json, build/ and prebuilds/ live), from lib/ or dist/. */
 export function packageRoot(): string {
-  return path.resolve(__dirname, '..');
+  return path.resolve(__dirname, '..', '..');
 }
 
 /** The platform directories under prebuilds/, for an error message ("none" when there are none). */
