@@ -1,52 +1,13 @@
 // The `boxlite-native serve` command, run as a real child process (from the
 // compiled dist/, which `npm test` builds first), driven by the official client.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLI, startCli, stopCli } from './cli-support';
 import { expectEnvelope, request } from './http-support';
 
-const DIST = path.resolve(__dirname, '..', process.env.BOXLITE_DIST ?? 'dist');
-const CLI = path.join(DIST, 'cli.js');
-if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:ts\` (npm test does) before this suite`);
-
-interface Running {
-  child: ChildProcess;
-  origin: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], env: Record<string, string | undefined> = {}): Promise<Running> {
-  const childEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner; stderr: ${err}`)); }, 15_000);
-    child.stderr!.on('data', (c) => { err += c; });
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, origin: m[1], stdout: () => out, stderr: () => err, exited });
-      }
-    });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`exited ${code} before serving; stderr: ${err}`)); });
-  });
-}
-
-async function stop(r: Running): Promise<number | null> {
-  r.child.kill('SIGTERM');
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), 10_000);
-  const code = await r.exited;
-  clearTimeout(timer);
-  return code;
-}
+const start = startCli;
+const stop = stopCli;
 
 describe('boxlite-native serve --engine test', () => {
   it('serves the official client out of the box on loopback, warns loudly, stops cleanly on SIGTERM', async () => {
