@@ -66,6 +66,13 @@ for (const file of [addonOut, engineOut]) {
   }
 }
 
+// prebuildify *moves* the built addon out of build/Release. Put a copy back:
+// a clone's tests, the loader's "next to the addon" search and the next
+// incremental build all expect build/Release/boxlite-native.node (and
+// node-gyp-build prefers it to prebuilds/, so a clone runs what it compiled).
+const builtAddon = path.join(root, 'build', 'Release', 'boxlite-native.node');
+if (!fs.existsSync(builtAddon)) fs.copyFileSync(addonOut, builtAddon);
+
 if (arch === process.arch) {
   // Both must load here, the addon through node-gyp-build exactly as a user's install does.
   const probe = `
