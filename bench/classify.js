@@ -15,8 +15,8 @@ const path = require('node:path');
 
 const dist = process.env.BOXLITE_DIST ? path.resolve(process.env.BOXLITE_DIST) : path.join(__dirname, '..', 'dist');
 // The modules themselves, not dist/index.js: the classifier needs no native code.
-const { classifyError } = require(path.join(dist, 'classify.js'));
-const { BoxliteError, InternalError, NotFoundError } = require(path.join(dist, 'errors.js'));
+const { classifyError } = require(path.join(dist, 'errors', 'classify.js'));
+const { BoxliteError, InternalError, NotFoundError } = require(path.join(dist, 'errors', 'errors.js'));
 
 const TYPED_GOAL_NS = 100;
 const ANY_GOAL_NS = 2000;

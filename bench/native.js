@@ -25,9 +25,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const dist = process.env.BOXLITE_DIST ? path.resolve(process.env.BOXLITE_DIST) : path.join(__dirname, '..', 'dist');
-const { Runtime } = require(path.join(dist, 'runtime.js'));
-const { loadAddon } = require(path.join(dist, 'native.js'));
-const { classifyError } = require(path.join(dist, 'classify.js'));
+const { Runtime } = require(path.join(dist, 'runtime', 'runtime.js'));
+const { loadAddon } = require(path.join(dist, 'runtime', 'native.js'));
+const { classifyError } = require(path.join(dist, 'errors', 'classify.js'));
 const { testEngineLibraryPath } = require(path.join(dist, 'testing.js'));
 
 const BYTES = Number(process.env.BENCH_BYTES || 1024 ** 3);

@@ -164,7 +164,7 @@ function parseErrors(xml) {
 async function runScenario(pkg) {
   const bn = require(path.join(pkg, 'dist', 'index.js'));
   const testing = require(path.join(pkg, 'dist', 'testing.js'));
-  const { loadAddon } = require(path.join(pkg, 'dist', 'native.js'));
+  const { loadAddon } = require(path.join(pkg, 'dist', 'runtime', 'native.js'));
   const libraryPath = testing.testEngineLibraryPath();
   const newHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bn-memcheck-'));
   const expectError = async (promise, Ctor, label) => {
