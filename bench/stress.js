@@ -23,6 +23,13 @@ const dir = path.join(__dirname, 'stress');
 const MIB = 1024 * 1024;
 const size = (bytes) => (bytes >= 1024 * MIB ? `${(bytes / 1024 / MIB).toFixed(2)} GiB` : `${(bytes / MIB).toFixed(1)} MiB`);
 
+/** A list of outcomes, or a { status: count } tally (the caps scenarios). */
+function statusText(statuses) {
+  if (Array.isArray(statuses)) return statuses.join(', ');
+  if (statuses && typeof statuses === 'object') return Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return statuses === undefined ? '' : String(statuses);
+}
+
 function table(rows) {
   const header = ['scenario', 'peak RSS', 'RSS growth', 'fds before/after', 'written', 'received', 'statuses'];
   const lines = rows.map((r) => [
@@ -30,9 +37,9 @@ function table(rows) {
     `${r.peakRssMiB} MiB`,
     r.rssGrowthMiB === undefined ? '' : `${r.rssGrowthMiB} MiB`,
     `${r.fdsBefore}/${r.fdsAfter}`,
-    size(r.bytesWritten),
-    size(r.bytesReceived),
-    (r.statuses || []).join(', '),
+    size(r.bytesWritten || 0),
+    size(r.bytesReceived || 0),
+    statusText(r.statuses),
   ]);
   const out = [header, ...lines].map((cells) => `| ${cells.join(' | ')} |`);
   out.splice(1, 0, `|${header.map(() => '---').join('|')}|`);
