@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Runs every bench/*.js except itself, one after another, each in its own
-// Node process (so one benchmark's JIT state or heap never skews another's).
+// Runs every bench/*.js except itself and stress.js (`npm run stress`: GBs of
+// load, a different question), one after another, each in its own Node
+// process (so one benchmark's JIT state or heap never skews another's).
 // Exits non-zero if any of them did.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const self = path.basename(__filename);
+const skip = new Set([path.basename(__filename), 'stress.js']);
 const scripts = fs.readdirSync(__dirname)
-  .filter((f) => f.endsWith('.js') && f !== self)
+  .filter((f) => f.endsWith('.js') && !skip.has(f))
   .sort();
 
 const failed = [];
