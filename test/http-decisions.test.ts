@@ -248,7 +248,7 @@ describe('body size', () => {
         if (got.includes('\r\n\r\n') && got.trimEnd().endsWith('}')) { clearTimeout(timer); sock.destroy(); resolve(got); }
       });
       sock.on('error', reject);
-      sock.write(`POST /v1/boxes/nobox/stop HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${LIMIT + 1}\r\n\r\n`);
+      sock.write(`POST /v1/boxes/nobox/stop HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${LIMIT + 1}\r\n\r\n`);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toContain('"code":"invalid_argument"');
