@@ -652,6 +652,10 @@ describe('X-Request-Id bounds', () => {
 // - In readJsonBody's "already parsed" test, `pre._body === true` -> false:
 //   body-parser sets `_body` only after reading the stream to its end, so the
 //   other clause holds too.
+// - Not equivalent, still surviving: `settled = true` in the 'data' listener
+//   and `if (settled)` in the 'end' listener. They keep the part of a body
+//   read before its 413 from being acted on if 'end' still arrives; no test
+//   has made 'end' arrive after the refusal (the 413 closes the connection).
 //
 // lib/http/validate.ts (simplified likewise: no `typeof` halves, no guards for
 // bounds every caller passes, Object.keys instead of for-in)
