@@ -644,38 +644,21 @@ describe('X-Request-Id bounds', () => {
 //   against `undefined` reads "undefined", which is no bearer header.
 // - digest's 'utf8' -> '': Node hashes strings as UTF-8 by default.
 //
-// lib/http/body.ts
-// - declaredLength's `raw === undefined` -> false: Number(undefined) is NaN,
-//   refused as a length the same way; `n >= 0` -> `n > 0`: a length of 0 never
-//   exceeds a positive limit.
-// - `req.resume()` after the 413: the 'data' listener keeps the stream flowing
-//   anyway. The `settled` guard in 'data': a second refusal finds the 413 sent
-//   (with Connection: close) and only closes what is closing (see the test
-//   "a body that keeps coming after the 413").
-// - `chunks.length === 1 ? chunks[0] : Buffer.concat(...)` -> always concat:
-//   the same bytes (the ternary only saves a copy).
-// - The 'error' listener (and its `settled` guard): a request errors only when
-//   its caller hung up, and then nobody is left to answer (sendError returns
-//   for a destroyed socket).
+// lib/http/body.ts (simplified so that most of its former equivalent mutants
+// are gone; the rest carry `Stryker disable` comments with the reason)
+// - The 'error' listener (its body, its `settled` guard and flag): a request
+//   errors only when its caller hung up, and then nobody is left to answer
+//   (sendError returns for a destroyed socket).
 // - In readJsonBody's "already parsed" test, `pre._body === true` -> false:
 //   body-parser sets `_body` only after reading the stream to its end, so the
-//   second clause holds too.
-// - declaredLength's `Number.isSafeInteger(n) && n >= 0` -> true, and
-//   `n !== undefined` -> true: Node's HTTP parser accepts only digits in
-//   Content-Length, and `undefined > limit` is false.
-// - parseJson's `raw.length === 0` fast path: empty text fails JSON.parse and
-//   then trims to '', which answers "no body" as well. Its
-//   `err instanceof Error` -> true: JSON.parse throws SyntaxErrors only.
+//   other clause holds too.
+// - Not equivalent, still surviving: `settled = true` in the 'data' listener
+//   and `if (settled)` in the 'end' listener. They keep the part of a body
+//   read before its 413 from being acted on if 'end' still arrives; no test
+//   has made 'end' arrive after the refusal (the 413 closes the connection).
 //
-// lib/http/validate.ts
-// - rejectUnknownFields' own-property guard (JSON.parse and body parsers make
-//   own properties only) and its early `return` (Check keeps the first problem).
-// - optNumber's `max` branch: no route passes `max` to optNumber today. The
-//   `typeof v !== 'number'` halves of optNumber's and optInteger's checks:
-//   Number.isFinite/isInteger are false for non-numbers and give the same
-//   message; the `opts.min/max !== undefined` guards: every caller passes both
-//   (or `v < undefined` is false anyway). optString's
-//   `opts.maxLength !== undefined` likewise.
+// lib/http/validate.ts (simplified likewise: no `typeof` halves, no guards for
+// bounds every caller passes, Object.keys instead of for-in)
 // - optStringMap's property flags writable/configurable: nothing writes to or
 //   deletes from the map after validation.
 //
