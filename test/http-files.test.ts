@@ -6,6 +6,10 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Served, createBox, expectEnvelope, request, serve } from './http-support';
+// The stress scenarios' ustar header builder: one implementation of the format for both.
+const { tarHeader } = require('../bench/stress/support/files-support.js') as {
+  tarHeader: (name: string, size?: number, type?: string, linkname?: string) => Buffer;
+};
 
 let s: Served;
 let box: string;
@@ -26,25 +30,9 @@ const filesUrl = (p: string) => `${s.origin}/v1/boxes/${box}/files?path=${encode
 
 /** One raw ustar entry: lets the tests send archives a well-behaved packer refuses to make. */
 function entry(name: string, body = '', type = '0', linkname = ''): Buffer {
-  const h = Buffer.alloc(512);
-  const put = (value: string, offset: number, length: number) => h.write(value, offset, length, 'utf8');
-  put(name, 0, 100);
-  put('0000644\0', 100, 8);
-  put('0000000\0', 108, 8);
-  put('0000000\0', 116, 8);
-  put(`${Buffer.byteLength(body).toString(8).padStart(11, '0')}\0`, 124, 12);
-  put('00000000000\0', 136, 12);
-  put('        ', 148, 8);
-  put(type, 156, 1);
-  put(linkname, 157, 100);
-  put('ustar\0', 257, 6);
-  put('00', 263, 2);
-  let sum = 0;
-  for (const b of h) sum += b;
-  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
   const data = Buffer.alloc(Math.ceil(Buffer.byteLength(body) / 512) * 512);
   data.write(body);
-  return Buffer.concat([h, data]);
+  return Buffer.concat([tarHeader(name, Buffer.byteLength(body), type, linkname), data]);
 }
 const archive = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 
