@@ -49,6 +49,33 @@ export const GROUPS = {
       'test/http-faults.test.ts',
     ],
   },
+  // The guards in front of the routes: 415, 400 (dot segments), 403 (origin),
+  // 421 (host), 429/503 (limits), page tokens, Idempotency-Key replays.
+  guards: {
+    mutate: [
+      'lib/http/content-type.ts',
+      'lib/http/dot-segments.ts',
+      'lib/http/origin-guard.ts',
+      'lib/http/host-guard.ts',
+      'lib/http/request-guard.ts',
+      'lib/http/limits.ts',
+      'lib/http/pagination.ts',
+      'lib/http/idempotency.ts',
+    ],
+    tests: [
+      'test/http-guards.test.ts',
+      'test/http-security.test.ts',
+      'test/http-pagination.test.ts',
+      'test/http-idempotency.test.ts',
+      'test/http-reliability-limits.test.ts',
+      'test/http-decisions.test.ts',
+      // Direct tests of each guard's decisions (no server needed).
+      'test/guard-decisions.test.ts',
+      'test/limits-decisions.test.ts',
+      'test/pagination-decisions.test.ts',
+      'test/idempotency-decisions.test.ts',
+    ],
+  },
 };
 
 /** The group of this pass (MUTATION_GROUP, set by scripts/mutation/run.js). */

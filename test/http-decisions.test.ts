@@ -6,9 +6,11 @@
 // other suites (`npm run test:mutation`); each test here fails when one of
 // those decisions changes.
 import net from 'node:net';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, bearerTokenAuth, createBoxliteHandler } from '../lib/http';
+import { readBody } from '../lib/http/body';
 import type { Action } from '../lib/http';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 import { type Served, attach, attachUrl, createBox, expectEnvelope, postJson, request, serve, until } from './http-support';
@@ -289,6 +291,34 @@ describe('body size', () => {
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe('invalid_argument');
     expect(p.errors.slice(before)).toEqual([]);
+  });
+
+  // The handler acts on whatever readBody hands it: a second call after the
+  // 413 would run the route on a truncated body behind the caller's back.
+  // Over a socket the 413 usually closes the connection before the body's
+  // end arrives, so the contract is pinned on a stream that does end.
+  it('readBody calls back once: an over-limit body that then ends is only the 413', async () => {
+    const calls: Array<{ err: Error | null; value?: Buffer }> = [];
+    const req = Object.assign(new PassThrough(), { rawHeaders: [] as string[], headers: {} }) as unknown as IncomingMessage;
+    readBody(req, 4, (err, value) => { calls.push({ err, value }); });
+    (req as unknown as PassThrough).end(Buffer.from('{"a":1}'));
+    await new Promise<void>((resolve) => { req.on('end', () => resolve()); });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(1);
+    expect((calls[0].err as { status?: number }).status).toBe(413);
+  });
+
+  it('readBody hands over exactly the bytes of a body within the limit', async () => {
+    const calls: Array<{ err: Error | null; value?: Buffer }> = [];
+    const req = Object.assign(new PassThrough(), { rawHeaders: [] as string[], headers: {} }) as unknown as IncomingMessage;
+    readBody(req, 7, (err, value) => { calls.push({ err, value }); });
+    (req as unknown as PassThrough).write(Buffer.from('{"a"'));
+    (req as unknown as PassThrough).end(Buffer.from(':1}'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(1);
+    expect(calls[0].err).toBeNull();
+    expect(calls[0].value?.toString()).toBe('{"a":1}');
   });
 });
 
