@@ -202,3 +202,179 @@ describe('error classes', () => {
 // - Emptying a row of PREFIXES (`[...]` -> `[]`) and `??=` -> `&&=` make the
 //   module throw while loading; Stryker's vitest runner counts that as
 //   survived, scripts/mutation/run.js re-runs them and counts them killed.
+
+// Survivors of the second full pass (session 3).
+describe('cancellation is never a 500', () => {
+  it('TimeoutError is 504 timeout and AbortError 409 invalid_state, the message kept', () => {
+    expect(classifyError(Object.assign(new Error('deadline passed'), { name: 'TimeoutError' })))
+      .toMatchObject({ status: 504, code: 'timeout', message: 'deadline passed' });
+    expect(classifyError(Object.assign(new Error('caller went away'), { name: 'AbortError' })))
+      .toMatchObject({ status: 409, code: 'invalid_state', message: 'caller went away' });
+    // What AbortSignal really throws.
+    const timeout = new DOMException('The operation timed out.', 'TimeoutError');
+    expect(classifyError(timeout).status).toBe(504);
+    expect(classifyError(new DOMException('aborted', 'AbortError')).status).toBe(409);
+  });
+
+  it('another name is not a cancellation', () => {
+    expect(classifyError(Object.assign(new Error('x'), { name: 'timeouterror' })).status).toBe(500);
+    expect(classifyError(Object.assign(new Error('x'), { name: 'Abort' })).status).toBe(500);
+  });
+});
+
+describe('the cause chain', () => {
+  it('a wrapper without a cause, or with itself as cause, is a 500 with its own message', () => {
+    expect(classifyError(new Error('plain'))).toMatchObject({ status: 500, message: 'plain' });
+    const self: { message: string; cause?: unknown } = { message: 'loop' };
+    self.cause = self;
+    expect(classifyError(self)).toMatchObject({ status: 500, message: 'loop' });
+  });
+
+  it('a cause that throws when read leaves the outer error a 500 with its message', () => {
+    const hostile = new Proxy({}, { get() { throw new Error('trap'); } });
+    expect(classifyError({ message: 'outer', cause: hostile })).toMatchObject({ status: 500, message: 'outer' });
+  });
+
+  it('a null cause is no cause', () => {
+    expect(classifyError({ message: 'outer', cause: null })).toMatchObject({ status: 500, message: 'outer' });
+  });
+
+  it('is followed 8 links deep and no further', () => {
+    const chain = (links: number) => {
+      let e: unknown = new NotFoundError('box not found: deep');
+      for (let i = 0; i < links; i++) e = { message: `wrap ${i}`, cause: e };
+      return e;
+    };
+    expect(classifyError(chain(8)).status).toBe(404);
+    expect(classifyError(chain(9)).status).toBe(500);
+  });
+});
+
+describe('Node system errors: only resource exhaustion is 503', () => {
+  const sys = (code: string, extra: Record<string, unknown>) => Object.assign(new Error(`${code}: too many`), { code, ...extra });
+  it('EMFILE, ENFILE, EAGAIN, ENOMEM with a syscall or a numeric errno', () => {
+    for (const code of ['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']) {
+      expect(classifyError(sys(code, { syscall: 'open' })), code).toMatchObject({ status: 503, retryable: true });
+      expect(classifyError(sys(code, { errno: -24 })), code).toMatchObject({ status: 503 });
+    }
+  });
+  it('not without either, not with a string errno, not for other codes', () => {
+    expect(classifyError(sys('EMFILE', {})).status).toBe(500);
+    expect(classifyError(sys('EMFILE', { errno: '24' })).status).toBe(500);
+    expect(classifyError(sys('EMFILE', { syscall: 5 })).status).toBe(500);
+    expect(classifyError(sys('ENOENT', { syscall: 'open', errno: -2 })).status).toBe(500);
+    expect(classifyError(Object.assign(new Error('x'), { code: 24, syscall: 'open' })).status).toBe(500);
+  });
+});
+
+describe('"(os error N)" in an Internal message', () => {
+  const internal = (text: string) => classifyError(new errors.InternalError(text));
+  it('reads the number before the closing parenthesis', () => {
+    expect(internal('spawn: Argument list too long (os error 7)').status).toBe(400);
+    expect(internal('open: File name too long (os error 36)').status).toBe(400);
+    for (const n of [11, 12, 23, 24]) expect(internal(`x (os error ${n})`).status, String(n)).toBe(503);
+  });
+  it('only the last marker counts', () => {
+    expect(internal('a (os error 2) then b (os error 24)').status).toBe(503);
+    expect(internal('a (os error 24) then b (os error 2)').status).toBe(500);
+    expect(internal('a (os error 24) b (os error 3) c (os error 7)').status).toBe(400);
+  });
+  it('needs 1 to 4 digits and the parenthesis right after them', () => {
+    expect(internal('x (os error )').status).toBe(500);
+    expect(internal('x (os error 24').status).toBe(500);
+    expect(internal('x (os error 24 )').status).toBe(500);
+    expect(internal('x (os error 0024)').status).toBe(503);
+    expect(internal('x (os error 00024)').status).toBe(500);
+    expect(internal('x (os error 2x4)').status).toBe(500);
+    expect(internal('x (os error :24)').status).toBe(500);
+    expect(internal('x (os error /24)').status).toBe(500);
+    expect(internal('x (os error 12)').status).toBe(503);
+    expect(internal('x (os error 9)').status).toBe(500);
+    expect(internal('(os error 24)').status).toBe(503);
+  });
+  it('the marker may open the message or follow one character; without it digits mean nothing', () => {
+    expect(internal('x(os error 24)').status).toBe(503);
+    expect(internal('xxxxxxxxx24)').status).toBe(500);
+    // Only '0'..'9' are digits: ':' and '>' sort just above '9'.
+    expect(internal('x (os error 1>)').status).toBe(500);
+    expect(internal('x (os error 2:)').status).toBe(500);
+  });
+  it('no marker is a plain 500', () => {
+    expect(internal('os error 24').status).toBe(500);
+    expect(internal('').status).toBe(500);
+  });
+});
+
+describe('the Internal fallbacks read text in place', () => {
+  // spawn_failed is the wrapping prefix: the detail counts only after it.
+  const internal = (text: string) => classifyError(new errors.InternalError(text));
+  it('the account path may be followed by punctuation, but not be only punctuation', () => {
+    expect(internal("User 'bob' not found in /etc/passwd.").status).toBe(400);
+    expect(internal("User 'bob' not found in /etc/passwd').").status).toBe(400);
+    expect(internal('not found in ...').status).toBe(500);
+    expect(internal('not found in ').status).toBe(500);
+    expect(internal('not found in /etc/passw').status).toBe(500);
+  });
+  it('spawn_failed must come before the detail, and right where it is', () => {
+    expect(internal("spawn_failed: executable 'x' not found in $PATH").status).toBe(422);
+    expect(internal("spawn_failed: '/bin/x' does not have correct permissions").status).toBe(422);
+    expect(internal("executable 'x' not found in $PATH; spawn_failed").status).toBe(500);
+    expect(internal('spawn_failednot found in $PATH').status).toBe(422);
+    expect(internal('not found in $PATHspawn_failed').status).toBe(500);
+  });
+});
+
+describe('numbers that are no status or code', () => {
+  it('a BigInt status is no status (and never throws): the message decides', () => {
+    expect(isHttpErrorStatus(404n)).toBe(false);
+    expect(classifyError({ status: 404n, message: 'box not found: b' })).toMatchObject({ status: 404, code: 'not_found' });
+    expect(classifyError({ statusCode: 409n, message: 'invalid argument: x' })).toMatchObject({ status: 400 });
+  });
+
+  it('boxliteCode outside 1..21 or not an integer answers 500 internal', () => {
+    for (const code of [0, -1, -0, 1.5, 21.5, 22, NaN, Infinity, -Infinity, 2 ** 32 + 2]) {
+      expect(classifyError({ boxliteCode: code, message: 'box not found: x' }), String(code)).toMatchObject({ status: 500, code: 'internal' });
+    }
+    expect(classifyError({ boxliteCode: 21, message: 'x' })).toMatchObject({ status: 410, code: 'session_reaped' });
+  });
+
+  it('400 and 500 have their canonical rows as bare statuses', () => {
+    expect(httpRowForStatus(400)).toEqual({ status: 400, type: 'InvalidArgumentError', code: 'invalid_argument', retryable: false });
+    expect(httpRowForStatus(500)).toEqual({ status: 500, type: 'InternalError', code: 'internal', retryable: false });
+    expect(httpRowForStatus(499)).toMatchObject({ status: 499, code: 'invalid_argument' });
+    expect(httpRowForStatus(501)).toMatchObject({ status: 501, code: 'unsupported' });
+  });
+});
+
+describe('error classes behave like built-in errors', () => {
+  it('name is a prototype property described like Error.prototype.name: never listed, never in JSON', () => {
+    const builtin = Object.getOwnPropertyDescriptor(Error.prototype, 'name');
+    for (const Ctor of [BoxliteError, NotFoundError, errors.SessionReapedError]) {
+      const d = Object.getOwnPropertyDescriptor(Ctor.prototype, 'name');
+      expect({ ...d, value: undefined }, Ctor.name).toEqual({ ...builtin, value: undefined });
+    }
+    const err = new NotFoundError('box not found: x');
+    const listed: string[] = [];
+    for (const k in err) listed.push(k);
+    expect(listed).not.toContain('name');
+    expect(JSON.parse(JSON.stringify(err))).not.toHaveProperty('name');
+  });
+
+  it('the static boxliteCode is listed and read-only', () => {
+    expect(Object.keys(NotFoundError)).toContain('boxliteCode');
+    expect(() => { (NotFoundError as unknown as { boxliteCode: number }).boxliteCode = 9; }).toThrow(TypeError);
+    expect(NotFoundError.boxliteCode).toBe(BoxliteErrorCode.NotFound);
+  });
+
+  it('every code has its BOXLITE_ string code at its own number', () => {
+    expect(new errors.InternalError('x').code).toBe('BOXLITE_INTERNAL');
+    expect(new errors.SessionReapedError('x').code).toBe('BOXLITE_SESSION_REAPED');
+    expect(new errors.RpcTransportError('x').code).toBe('BOXLITE_RPC_TRANSPORT');
+  });
+
+  it('isBoxliteError wants a real string code, not something with a startsWith', () => {
+    const fake = Object.assign(new Error('x'), { boxliteCode: 3, code: { startsWith: () => true } });
+    expect(errors.isBoxliteError(fake)).toBe(false);
+    expect(errors.isBoxliteError(Object.assign(new Error('x'), { boxliteCode: 3, code: 'BOXLITE_NOT_FOUND' }))).toBe(true);
+  });
+});

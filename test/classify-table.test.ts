@@ -119,10 +119,10 @@ describe('HTTP-only rows', () => {
     ]);
   });
 
-  it('are what bare 401, 403 and 504 statuses classify as (same row objects)', () => {
-    expect(httpRowForStatus(401)).toBe(HTTP_ONLY_ROWS[0]);
-    expect(httpRowForStatus(403)).toBe(HTTP_ONLY_ROWS[1]);
-    expect(httpRowForStatus(504)).toBe(HTTP_ONLY_ROWS[2]);
+  it('are what bare 401, 403 and 504 statuses classify as', () => {
+    expect(httpRowForStatus(401)).toEqual(HTTP_ONLY_ROWS[0]);
+    expect(httpRowForStatus(403)).toEqual(HTTP_ONLY_ROWS[1]);
+    expect(httpRowForStatus(504)).toEqual(HTTP_ONLY_ROWS[2]);
   });
 });
 

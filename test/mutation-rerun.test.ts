@@ -37,9 +37,10 @@ it('reclassifies a mutant that breaks loading as killed, keeps an unnoticed one 
   };
   const input = path.join(scratch, 'report.json');
   const out = path.join(scratch, 'corrected.json');
+  const summary = path.join(scratch, 'summary.json');
   fs.writeFileSync(input, JSON.stringify(report));
 
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/mutation/run.js'), '--report', input, '--out', out, '--jobs', '2'], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/mutation/run.js'), '--report', input, '--out', out, '--summary', summary, '--jobs', '2'], {
     cwd: ROOT, encoding: 'utf8', timeout: 240_000,
   });
   const corrected = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -51,4 +52,9 @@ it('reclassifies a mutant that breaks loading as killed, keeps an unnoticed one 
   expect(r.stdout).toMatch(/lib\/errors\/errors\.ts\s+\|\s+50\.00 \|\s+1 \|\s+0 \|\s+1 \|/);
   expect(r.stdout).toContain('mutation: FAILED: below 90%: lib/errors/errors.ts (50.00%)');
   expect(r.status).toBe(1);
+  // The per-file summary CI counts: the file fails the 90% threshold.
+  expect(JSON.parse(fs.readFileSync(summary, 'utf8'))).toEqual({
+    threshold: 90,
+    files: [{ file, score: 50, survived: 1, noCoverage: 0, passed: false }],
+  });
 }, 300_000);

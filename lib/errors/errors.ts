@@ -35,13 +35,11 @@ export interface BoxliteErrorOptions {
 }
 
 /** Stable string for `err.code`: `BOXLITE_` + the C name in SCREAMING_SNAKE_CASE. */
-const STRING_CODES: readonly string[] = Object.keys(BoxliteErrorCode)
-  .filter((k) => Number.isNaN(Number(k)))
-  .reduce<string[]>((codes, name) => {
-    codes[BoxliteErrorCode[name as keyof typeof BoxliteErrorCode]] =
-      'BOXLITE_' + name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
-    return codes;
-  }, []);
+const STRING_CODES: readonly string[] = Object.values(BoxliteErrorCode)
+  // A numeric enum holds both directions; its numeric values come in code
+  // order, 0..21, so each string lands at its code's index.
+  .filter((v): v is BoxliteErrorCode => typeof v === 'number')
+  .map((code) => 'BOXLITE_' + BoxliteErrorCode[code].replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase());
 
 // Computed once per code: errors are created on hot paths (one per failed call).
 function stringCodeFor(boxliteCode: number): string {

@@ -119,17 +119,13 @@ export const CANONICAL_HTTP_TABLE: readonly CanonicalTableEntry[] = Object.freez
 // classifier's hot path. Index 0 (Ok) is not an error, so it answers internal.
 const ROW_BY_CODE: readonly HttpErrorRow[] = Object.freeze([INTERNAL_ROW, ...CANONICAL.map(([, , r]) => r)]);
 
-const MAX_BOXLITE_CODE = CANONICAL_HTTP_TABLE.length;
-
 /**
  * The canonical row for a numeric BoxLite code. Numbers outside 1..21
  * (including 0 = Ok, fractions and NaN) answer 500 internal.
  */
 export function httpRowForBoxliteCode(boxliteCode: number): HttpErrorRow {
-  if (boxliteCode >= 1 && boxliteCode <= MAX_BOXLITE_CODE && (boxliteCode | 0) === boxliteCode) {
-    return ROW_BY_CODE[boxliteCode];
-  }
-  return INTERNAL_ROW;
+  // Any other number (negative, fractional, NaN, past the end) is no index.
+  return ROW_BY_CODE[boxliteCode] ?? INTERNAL_ROW;
 }
 
 // Bare HTTP statuses (http-errors, body-parser, a proxy's answer). These carry
@@ -137,8 +133,8 @@ export function httpRowForBoxliteCode(boxliteCode: number): HttpErrorRow {
 // already know: the official client turns an unknown `code` into
 // "internal error: HTTP 413 ...", which would tell the caller the server broke
 // when the caller sent a bad request. The status line itself is always kept.
+// 400 and 500 need no entry: the default rows below are theirs.
 const STATUS_OVERRIDES: ReadonlyArray<readonly [number, string, string]> = [
-  [400, 'InvalidArgumentError', 'invalid_argument'],
   [401, 'AuthError', 'unauthenticated'],
   [403, 'AuthError', 'permission_denied'],
   [404, 'NotFoundError', 'not_found'],
@@ -147,7 +143,6 @@ const STATUS_OVERRIDES: ReadonlyArray<readonly [number, string, string]> = [
   [409, 'InvalidStateError', 'invalid_state'], // BoxLite's client reads a bare 409 the same way
   [410, 'SessionReapedError', 'session_reaped'], // BoxLite's only 410
   [429, 'ResourceExhaustedError', 'resource_exhausted'],
-  [500, 'InternalError', 'internal'],
   [501, 'UnsupportedError', 'unsupported'],
   [502, 'UpstreamUnavailableError', 'upstream_unavailable'],
   [503, 'UpstreamUnavailableError', 'upstream_unavailable'],
@@ -160,21 +155,13 @@ const ROW_BY_STATUS: readonly HttpErrorRow[] = (() => {
   const rows: HttpErrorRow[] = [];
   for (let status = 400; status <= 599; status++) {
     const override = STATUS_OVERRIDES.find(([s]) => s === status);
-    if (override) rows.push(reuseRow(row(override[0], override[1], override[2])));
+    if (override) rows.push(row(override[0], override[1], override[2]));
     // Any other 4xx is the caller's mistake, any other 5xx the server's.
     else if (status < 500) rows.push(row(status, 'InvalidArgumentError', 'invalid_argument'));
     else rows.push(row(status, 'InternalError', 'internal'));
   }
   return Object.freeze(rows);
 })();
-
-function reuseRow(r: HttpErrorRow): HttpErrorRow {
-  // Prefer the canonical/HTTP-only row object when one matches exactly.
-  for (const known of [...ROW_BY_CODE, ...HTTP_ONLY_ROWS]) {
-    if (known.status === r.status && known.type === r.type && known.code === r.code) return known;
-  }
-  return r;
-}
 
 /** True for an integer HTTP error status, 400..599. */
 export function isHttpErrorStatus(status: unknown): status is number {

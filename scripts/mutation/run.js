@@ -28,7 +28,8 @@
 //   node scripts/mutation/run.js --report FILE [...]     correct existing JSON report(s) only
 // Options: --jobs N (parallel re-runs, default 2), --no-break (report, never
 // fail), --out FILE (the corrected report; default
-// reports/mutation/mutation.corrected.json). Other arguments go to Stryker (e.g. --force to ignore the
+// reports/mutation/mutation.corrected.json), --summary FILE (per-file scores
+// and pass/fail for CI; default reports/mutation/summary.json). Other arguments go to Stryker (e.g. --force to ignore the
 // incremental results of earlier passes).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -39,6 +40,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const REPORT_DIR = path.join(ROOT, 'reports', 'mutation');
 const CORRECTED_REPORT = path.join(REPORT_DIR, 'mutation.corrected.json');
+const SUMMARY = path.join(REPORT_DIR, 'summary.json');
 const RERUN_CONFIG = path.join(__dirname, 'vitest.rerun.config.ts');
 const VITEST = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const STRYKER = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
@@ -46,12 +48,13 @@ const STRYKER = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin
 const RERUN_TIMEOUT_MS = 120_000;
 
 function parseArgs(argv) {
-  const opts = { reports: [], groups: [], jobs: 2, enforce: true, out: CORRECTED_REPORT, strykerArgs: [] };
+  const opts = { reports: [], groups: [], jobs: 2, enforce: true, out: CORRECTED_REPORT, summary: SUMMARY, strykerArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--report') opts.reports.push(path.resolve(argv[++i]));
     else if (a === '--group') opts.groups.push(argv[++i]);
     else if (a === '--out') opts.out = path.resolve(argv[++i]);
+    else if (a === '--summary') opts.summary = path.resolve(argv[++i]);
     else if (a === '--jobs') opts.jobs = Math.max(1, Number(argv[++i]) || 1);
     else if (a === '--no-break') opts.enforce = false;
     else opts.strykerArgs.push(a);
@@ -93,6 +96,15 @@ function testFileIndex(report) {
   return byId;
 }
 
+/** Process groups of the re-runs in flight: killed with us (CI's timeout sends SIGTERM). */
+const liveGroups = new Set();
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(sig, () => {
+    for (const pid of liveGroups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+    process.exit(128 + os.constants.signals[sig]);
+  });
+}
+
 /** Runs the suites against one mutant. Resolves {detected, reason}. */
 function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
   const sourceFile = path.join(scratch, `mutant-${mutant.id}${path.extname(fileName)}`);
@@ -104,12 +116,20 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
       cwd: ROOT,
       env: { ...process.env, MUTATION_GROUP: group, MUTANT_TARGET: path.resolve(ROOT, fileName), MUTANT_SOURCE: sourceFile, FORCE_COLOR: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group: on a timeout the whole group is killed, the
+      // pool's fork workers included (a mutant stuck in a loop keeps its
+      // worker spinning after vitest itself is gone).
+      detached: true,
     });
     let stderr = '';
     child.stderr.on('data', (c) => { stderr = (stderr + c).slice(-8192); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RERUN_TIMEOUT_MS);
+    liveGroups.add(child.pid);
+    const killGroup = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } };
+    const timer = setTimeout(killGroup, RERUN_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      killGroup(); // workers vitest left behind, if any
+      liveGroups.delete(child.pid);
       if (signal === 'SIGKILL') { resolve({ detected: true, status: 'Timeout', reason: `re-run timed out after ${RERUN_TIMEOUT_MS / 1000} s` }); return; }
       if (code === 0) { resolve({ detected: false }); return; }
       let r;
@@ -179,8 +199,15 @@ function printTable(report, breakAt) {
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of body) console.log(line(r));
-  const below = rows.filter(([, t]) => t.score < breakAt);
-  return below;
+  return rows.filter(([file]) => file !== 'All files');
+}
+
+/** One line per file for CI (.ci/run counts each file at or above the threshold as a passed check). */
+function writeSummary(file, rows, breakAt) {
+  const files = rows.map(([name, t]) => ({
+    file: name, score: Number(t.score.toFixed(2)), survived: t.Survived, noCoverage: t.NoCoverage, passed: t.score >= breakAt,
+  }));
+  fs.writeFileSync(file, `${JSON.stringify({ threshold: breakAt, files }, null, 2)}\n`);
 }
 
 async function main() {
@@ -253,8 +280,10 @@ async function main() {
       console.log(`  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} -> ${shown}`);
     }
   }
-  const below = printTable(report, breakAt);
-  console.log(`\nmutation: corrected report in ${path.relative(ROOT, opts.out)}; break threshold ${breakAt}% per file.`);
+  const rows = printTable(report, breakAt);
+  const below = rows.filter(([, t]) => t.score < breakAt);
+  writeSummary(opts.summary, rows, breakAt);
+  console.log(`\nmutation: corrected report in ${path.relative(ROOT, opts.out)}, per-file summary in ${path.relative(ROOT, opts.summary)}; break threshold ${breakAt}% per file.`);
   if (below.length > 0) {
     console.log(`mutation: FAILED: below ${breakAt}%: ${below.map(([f, t]) => `${f} (${t.score.toFixed(2)}%)`).join(', ')}`);
     if (opts.enforce) process.exit(1);
