@@ -78,6 +78,11 @@ export const GROUPS = {
   },
 };
 
+/** Where a group's incremental results live (committed: see `incremental` below). */
+export function incrementalFileOf(name) {
+  return `test/mutation-baseline/${name}.json`;
+}
+
 /** The group of this pass (MUTATION_GROUP, set by scripts/mutation/run.js). */
 export function currentGroup() {
   const name = process.env.MUTATION_GROUP ?? 'core';
@@ -117,5 +122,5 @@ export default {
   // outside `mutate` and the test files (helpers, config): after such a
   // change, run with --force and commit the refreshed baseline.
   incremental: true,
-  incrementalFile: `test/mutation-baseline/${group.name}.json`,
+  incrementalFile: incrementalFileOf(group.name),
 };

@@ -147,6 +147,7 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
       const broken = r.testResults.find((f) => f.status === 'failed' && f.assertionResults.length === 0);
       const failedTest = r.testResults.flatMap((f) => f.assertionResults.map((t) => ({ f, t }))).find(({ t }) => t.status === 'failed');
       let reason;
+      const culprit = path.relative(ROOT, (broken ?? failedTest?.f)?.name ?? '');
       if (broken) reason = `test file failed to load: ${path.relative(ROOT, broken.name)}: ${String(broken.message).split('\n')[0].slice(0, 200)}`;
       else if (failedTest) reason = `test failed: ${path.relative(ROOT, failedTest.f.name)} > ${failedTest.t.fullName}`;
       else {
@@ -155,9 +156,34 @@ function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
         resolve({ detected: false, inconclusive: true, reason: `vitest exited ${code} with an error outside the tests` });
         return;
       }
-      resolve({ detected: true, status: 'Killed', reason });
+      resolve({ detected: true, status: 'Killed', reason, culprit });
     });
   });
+}
+
+/**
+ * The settled statuses, written into the incremental file the same Stryker
+ * pass wrote (its mutant ids are the report's), so the next pass reuses them.
+ */
+function writeBack(incrementalFile, report) {
+  if (!fs.existsSync(incrementalFile)) return;
+  const inc = JSON.parse(fs.readFileSync(incrementalFile, 'utf8'));
+  let n = 0;
+  for (const [file, f] of Object.entries(inc.files ?? {})) {
+    const corrected = report.files[file];
+    if (!corrected) continue;
+    const byId = new Map(corrected.mutants.map((m) => [m.id, m]));
+    for (const m of f.mutants) {
+      const c = byId.get(m.id);
+      if (!c?.settled || c.replacement !== m.replacement || c.location.start.line !== m.location.start.line) continue;
+      m.status = c.status;
+      m.statusReason = c.statusReason;
+      if (c.killedBy) m.killedBy = c.killedBy;
+      n++;
+    }
+  }
+  fs.writeFileSync(incrementalFile, JSON.stringify(inc));
+  console.log(`mutation: ${n} settled status(es) written into ${path.relative(ROOT, incrementalFile)}`);
 }
 
 async function pool(items, jobs, work) {
@@ -170,6 +196,15 @@ async function pool(items, jobs, work) {
   });
   await Promise.all(runners);
 }
+
+/**
+ * Marks a status this wrapper settled by a re-run. It is written back into
+ * the group's incremental file, and Stryker keeps a reused mutant's reason:
+ * while the mutant's code and covering tests stay the same, the next pass
+ * reuses the corrected status and nothing is re-run again. (A mutant Stryker
+ * re-tests gets a fresh reason, without the mark, and is re-checked.)
+ */
+const SETTLED = '[settled by a re-run outside Stryker] ';
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
@@ -212,7 +247,8 @@ function writeSummary(file, rows, breakAt) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { default: config, GROUPS } = await import(path.join(ROOT, 'stryker.config.mjs'));
+  const { default: config, GROUPS, incrementalFileOf } = await import(path.join(ROOT, 'stryker.config.mjs'));
+  const ranGroups = [];
   const breakAt = config.thresholds?.break ?? 0;
   const groupOf = new Map(Object.entries(GROUPS).flatMap(([name, g]) => g.mutate.map((file) => [file, name])));
 
@@ -232,6 +268,7 @@ async function main() {
         process.exit(2);
       }
       opts.reports.push(report);
+      ranGroups.push(group);
     }
   }
 
@@ -239,7 +276,9 @@ async function main() {
   const testFileOf = testFileIndex(report);
   const survivors = [];
   for (const [file, f] of Object.entries(report.files)) {
-    for (const m of f.mutants) if (m.status === 'Survived' || m.status === 'Timeout') survivors.push({ file, f, m });
+    for (const m of f.mutants) {
+      if ((m.status === 'Survived' || m.status === 'Timeout') && !String(m.statusReason ?? '').startsWith(SETTLED)) survivors.push({ file, f, m });
+    }
   }
   console.log(`\nmutation: re-running ${survivors.length} survived or timed-out mutant(s) outside Stryker (${opts.jobs} at a time)...`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'boxlite-mutants-'));
@@ -254,21 +293,28 @@ async function main() {
         return;
       }
       const was = m.status;
+      m.settled = true;
       if (!result.detected && was === 'Timeout') {
         m.status = 'Survived';
-        m.statusReason = 'timed out only inside Stryker: the suites pass against it outside';
+        m.statusReason = `${SETTLED}timed out only inside Stryker: the suites pass against it outside`;
         m.reclassified = true;
         console.log(`  ${file}:${m.location.start.line} ${m.mutatorName} #${m.id}: Timeout -> Survived (passes outside Stryker)`);
       } else if (result.detected && was === 'Survived') {
         m.status = result.status;
-        m.statusReason = `reclassified outside Stryker: ${result.reason}`;
+        m.statusReason = `${SETTLED}${result.reason}`;
         m.reclassified = true;
+        // Stryker reuses a Killed result only while one of its killing tests is unchanged.
+        const culprits = (m.coveredBy ?? []).filter((id) => testFileOf.get(id) === result.culprit);
+        m.killedBy = culprits.length > 0 ? culprits : [...(m.coveredBy ?? [])];
         console.log(`  ${file}:${m.location.start.line} ${m.mutatorName} #${m.id}: ${result.status} (${result.reason})`);
+      } else {
+        m.statusReason = `${SETTLED}${result.detected ? `confirmed: ${result.reason}` : 'the suites pass against it outside Stryker too'}`;
       }
     });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  for (const group of ranGroups) writeBack(path.join(ROOT, incrementalFileOf(group)), report);
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
   fs.writeFileSync(opts.out, JSON.stringify(report));
 
