@@ -217,7 +217,7 @@ describe.each(MODES)('request guards ($mode)', ({ mode, options, auth }) => {
     it('. and .. (raw or percent-encoded) as prefix, box id or execution id are 400, before authentication', async () => {
       for (const p of ['/v1/../boxes', '/v1/./boxes', '/v1/%2e%2e/boxes', '/v1/%2E/boxes', '/v1/us-east/../boxes',
         '/v1/boxes/..', '/v1/boxes/%2e%2e', '/v1/boxes/.%2E/start', `/v1/boxes/${box}/executions/../signal`,
-        `/v1/boxes/${box}/executions/%2e`, '/v1/boxes/..%2Fx']) {
+        `/v1/boxes/${box}/executions/%2e`, '/v1/boxes/..%2Fx', '/v1/boxes/..\\x', '/v1/boxes/x\\..']) {
         const a = await send(`${s.origin}${p}`, 'GET', {});
         const err = expectEnvelope(a, 400, 'invalid_argument');
         expect(err.message, p).toMatch(/path segment .* is not allowed/);

@@ -42,8 +42,8 @@ export function parseHost(value: string): ParsedHost | null {
   let name: string;
   let portText: string | undefined;
   if (v.startsWith('[')) {
+    // Without a ']' (end -1) the name is '' and the rest starts with '[': refused below.
     const end = v.indexOf(']');
-    if (end === -1) return null;
     name = v.slice(0, end + 1);
     const rest = v.slice(end + 1);
     if (rest !== '') {
@@ -51,12 +51,12 @@ export function parseHost(value: string): ParsedHost | null {
       portText = rest.slice(1);
     }
   } else {
+    // A bare IPv6 address (more than one ':') fails the port pattern below.
     const colon = v.indexOf(':');
-    if (colon !== v.lastIndexOf(':')) return null; // a bare IPv6 address must be bracketed
     name = colon === -1 ? v : v.slice(0, colon);
     portText = colon === -1 ? undefined : v.slice(colon + 1);
   }
-  if (name === '' || name.length > 253 || !NAME.test(name)) return null;
+  if (name.length > 253 || !NAME.test(name)) return null; // NAME refuses '' too
   let port: number | null = null;
   if (portText !== undefined) {
     if (!/^\d{1,5}$/.test(portText)) return null;

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { dotSegmentProblem } from './dot-segments';
 import { type AllowedHostsOption, type HostPolicy, hostProblem, makeHostPolicy } from './host-guard';
 import type { HttpStatusError } from './http-error';
-import { rateLimitedLog } from './log-limiter';
+import { type RateLimitedLog, rateLimitedLog } from './log-limiter';
 import { type OriginPolicy, makeOriginPolicy, originProblem } from './origin-guard';
 
 /** A request refused by the Host or Origin checks. Carries no request headers beyond the offending value. */
@@ -44,12 +44,19 @@ export function makeRequestGuard(options: RequestGuardOptions): RequestGuard {
   if (options.onRefusal !== undefined && typeof options.onRefusal !== 'function') {
     throw new TypeError('onRefusal must be a function (event) => void');
   }
-  const limited = options.onRefusal === undefined
-    ? rateLimitedLog((line) => process.stderr.write(`[boxlite-native] ${line}\n`))
-    : undefined;
-  const report = options.onRefusal ?? ((e: RefusalEvent) => {
-    limited!(`refused-${e.status}`, `refused ${e.upgrade ? 'WebSocket upgrade' : e.method} (request ${e.requestId}): ${e.status} ${e.message}`);
-  });
+  // Refusals go to onRefusal, or by default to stderr through a rate limiter
+  // (a page can send refused requests in a loop).
+  let limited: RateLimitedLog | undefined;
+  let report: (event: RefusalEvent) => void;
+  if (options.onRefusal !== undefined) {
+    report = options.onRefusal;
+  } else {
+    const log = rateLimitedLog((line) => process.stderr.write(`[boxlite-native] ${line}\n`));
+    limited = log;
+    report = (e: RefusalEvent) => {
+      log(`refused-${e.status}`, `refused ${e.upgrade ? 'WebSocket upgrade' : e.method} (request ${e.requestId}): ${e.status} ${e.message}`);
+    };
+  }
   return {
     origins,
     hosts,
