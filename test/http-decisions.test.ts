@@ -216,6 +216,15 @@ describe('bearer tokens: only the exact header shape counts', () => {
     expect(() => bearerTokenAuth('')).toThrow(refusal);
   });
 
+  it('bearerTokenAuth names the missing token (an unset environment variable) and a wrong type', () => {
+    // What `bearerTokenAuth(process.env.BOXLITE_API_KEY)` meets when the variable is not set.
+    const missing = /^bearerTokenAuth: no token given \(undefined\); if it comes from an environment variable such as BOXLITE_API_KEY, that variable is not set\. Set it, or pass auth: 'none' to serve without authentication\.$/;
+    expect(() => bearerTokenAuth(undefined)).toThrow(missing);
+    expect(() => bearerTokenAuth(null as unknown as undefined)).toThrow(missing);
+    expect(() => bearerTokenAuth(5 as unknown as string)).toThrow(/^bearerTokenAuth: tokens must be a string or an array of strings, got number$/);
+    expect(() => bearerTokenAuth({ length: 1, 0: 'tok' } as unknown as string[])).toThrow(/got object$/);
+  });
+
   it('any listed token is accepted, with the given principal; others are not', async () => {
     const principal = { sub: 'ci-bot' };
     const authenticate = bearerTokenAuth(['first', 'second'], { principal });

@@ -25,6 +25,7 @@ export const ANONYMOUS_PRINCIPAL = Object.freeze({ sub: 'anonymous', principal_t
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
+  // Stryker disable next-line ConditionalExpression: a fast path; exec() of undefined reads "undefined", which matches no Bearer header either
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match ? match[1] : undefined;
@@ -33,7 +34,7 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 function digest(value: string): Buffer {
   // Hashing first gives equal-length inputs, so the comparison time says
   // nothing about the expected token's length either.
-  return createHash('sha256').update(value, 'utf8').digest();
+  return createHash('sha256').update(value).digest(); // strings hash as UTF-8
 }
 
 export interface BearerTokenAuthOptions {
