@@ -105,11 +105,12 @@ function headerBytes(headers: Record<string, string | string[]>): number {
   return n;
 }
 
+/** The headers of a writeHead that succeeded (Node refuses undefined values, so none is left here). */
 function toStoredHeaders(headers: OutgoingHttpHeaders | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (!headers) return out;
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || DROPPED_HEADERS.has(name.toLowerCase())) continue;
+    if (DROPPED_HEADERS.has(name.toLowerCase())) continue;
     out[name] = Array.isArray(value) ? value.map(String) : String(value);
   }
   return out;
@@ -152,23 +153,28 @@ export class IdempotencyStore {
    */
   perform(id: RequestIdentity, res: ServerResponse, run: () => Promise<void>, fail: (err: unknown) => void): void {
     const { req, match } = id;
-    const method = req.method ?? 'GET';
+    const method = req.method; // a request without one (a test double) is on no marked pair
     // headerOf reads the raw list: req.headers is built lazily, and most requests carry no key.
-    if (!MARKED.has(`${match.name} ${method}`) || headerOf(req, 'idempotency-key') === undefined) {
+    const first = MARKED.has(`${match.name} ${method}`) ? headerOf(req, 'idempotency-key') : undefined;
+    if (first === undefined) {
       void run();
       return;
     }
-    // req.headers joins repeated headers with ", ", so two keys fail the UUID check (400) instead of one winning.
-    const raw = req.headers['idempotency-key'] ?? '';
+    // req.headers joins repeated headers with ", ", so two keys fail the UUID check (400) instead of one
+    // winning (a framework may give an array: joined the same way). A middleware may have deleted the
+    // parsed one: the raw list still names the key the client sent.
+    const raw = req.headers['idempotency-key'] ?? first;
     const key = Array.isArray(raw) ? raw.join(', ') : raw;
     if (!UUID.test(key)) {
       fail(invalid(`Idempotency-Key must be a UUID (8-4-4-4-12 hex digits), got ${JSON.stringify(key.slice(0, 64))}`));
       return;
     }
     this.#sweep();
+    // Stryker disable next-line MethodExpression: folding to upper case instead is the same key equality; no caller can tell
     const scope = `${principalKey(id.principal)}\n${match.prefix}\n${key.toLowerCase()}`;
+    // No body (canonicalJson gives undefined) prints as "undefined", which no JSON text is.
     const fingerprint = createHash('sha256')
-      .update(`${method}\n${id.afterV1}\n${id.query}\n${canonicalJson(id.body) ?? ''}`).digest('base64url');
+      .update(`${method}\n${id.afterV1}\n${id.query}\n${canonicalJson(id.body)}`).digest('base64url');
     const existing = this.#entries.get(scope);
     if (existing !== undefined) {
       if (existing.fingerprint !== fingerprint) {
@@ -263,10 +269,12 @@ function captureAnswer(res: ServerResponse): () => StoredAnswer | null {
   const write = res.write;
   const end = res.end;
   res.writeHead = function capturedWriteHead(this: ServerResponse, code: number, ...rest: unknown[]) {
+    // Only a writeHead that succeeded names the answer (Node refuses a bad header value and sends nothing).
+    const out = (writeHead as (...a: unknown[]) => ServerResponse).call(this, code, ...rest);
     status = code;
     const h = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as OutgoingHttpHeaders | undefined;
     headers = toStoredHeaders(h);
-    return (writeHead as (...a: unknown[]) => ServerResponse).call(this, code, ...rest);
+    return out;
   } as ServerResponse['writeHead'];
   res.write = function capturedWrite(this: ServerResponse, ...args: unknown[]) {
     streamed = true;

@@ -106,9 +106,13 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
 }
 
 /** Runs the suites against one mutant. Resolves {detected, reason}. */
+let reruns = 0;
 function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
-  const sourceFile = path.join(scratch, `mutant-${mutant.id}${path.extname(fileName)}`);
-  const resultFile = path.join(scratch, `result-${mutant.id}.json`);
+  // Numbered, not named by mutant.id: ids of mutants reused by an incremental
+  // run are "file@line:col-line:col\nMutator: replacement" (slashes, newlines).
+  const n = ++reruns;
+  const sourceFile = path.join(scratch, `mutant-${n}${path.extname(fileName)}`);
+  const resultFile = path.join(scratch, `result-${n}.json`);
   fs.writeFileSync(sourceFile, mutatedText);
   const args = [VITEST, 'run', '--config', RERUN_CONFIG, '--reporter=json', `--outputFile=${resultFile}`, ...testFiles];
   return new Promise((resolve) => {
