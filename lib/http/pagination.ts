@@ -106,7 +106,7 @@ export class PageTokens {
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
-      return refuse();
+      // Not JSON: `decoded` stays undefined, which the shape check below refuses.
     }
     if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== TOKEN_VERSION
       || !Number.isFinite(decoded[1]) || typeof decoded[2] !== 'string') { // isFinite is false for non-numbers

@@ -95,8 +95,10 @@ function testFileIndex(report) {
 
 /** Runs the suites against one mutant. Resolves {detected, reason}. */
 function rerun(group, fileName, mutant, mutatedText, testFiles, scratch) {
-  const sourceFile = path.join(scratch, `mutant-${mutant.id}${path.extname(fileName)}`);
-  const resultFile = path.join(scratch, `result-${mutant.id}.json`);
+  // Ids reused from an incremental report look like "lib/x.ts@40:33-40:49\nMutator": not a file name.
+  const name = String(mutant.id).replace(/[^A-Za-z0-9_-]/g, '_');
+  const sourceFile = path.join(scratch, `mutant-${name}${path.extname(fileName)}`);
+  const resultFile = path.join(scratch, `result-${name}.json`);
   fs.writeFileSync(sourceFile, mutatedText);
   const args = [VITEST, 'run', '--config', RERUN_CONFIG, '--reporter=json', `--outputFile=${resultFile}`, ...testFiles];
   return new Promise((resolve) => {
@@ -210,8 +212,14 @@ async function main() {
 
   const report = loadReports(opts.reports);
   const testFileOf = testFileIndex(report);
+  // With `--mutate a.ts,b.ts` only those files were tested now: the others'
+  // results come from the incremental report and are not re-run.
+  const mutateArg = opts.strykerArgs.findIndex((a) => a === '--mutate' || a.startsWith('--mutate='));
+  const only = mutateArg < 0 ? null
+    : new Set((opts.strykerArgs[mutateArg].includes('=') ? opts.strykerArgs[mutateArg].split('=')[1] : opts.strykerArgs[mutateArg + 1]).split(','));
   const survivors = [];
   for (const [file, f] of Object.entries(report.files)) {
+    if (only !== null && !only.has(file)) continue;
     for (const m of f.mutants) if (m.status === 'Survived' || m.status === 'Timeout') survivors.push({ file, f, m });
   }
   console.log(`\nmutation: re-running ${survivors.length} survived or timed-out mutant(s) outside Stryker (${opts.jobs} at a time)...`);
