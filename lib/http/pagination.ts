@@ -44,7 +44,8 @@ export function parsePageSize(raw: string | undefined): number | Error {
 
 /** The total order pages are cut from. */
 export function compareCursor(a: PageCursor, b: PageCursor): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  if (a.createdAt < b.createdAt) return -1;
+  if (a.createdAt > b.createdAt) return 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
