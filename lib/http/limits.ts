@@ -26,16 +26,23 @@ const FDS_PER_EXECUTION = 8;
 const FDS_RESERVED = 256;
 export const DEFAULT_MAX_EXECUTIONS = 512;
 
-/** This process's soft RLIMIT_NOFILE (Linux /proc), or null where it cannot be read. */
-export function openFileLimit(): number | null {
+/**
+ * The soft RLIMIT_NOFILE in a Linux `/proc/<pid>/limits` file (this process's
+ * by default), or null where it cannot be read, is missing or is not a
+ * positive number ("unlimited").
+ */
+export function openFileLimit(limitsFile = '/proc/self/limits'): number | null {
+  let text: string;
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
-    const n = soft === undefined ? NaN : Number(soft);
-    return Number.isFinite(n) && n > 0 ? n : null; // "unlimited" -> null
+    text = readFileSync(limitsFile, 'utf8');
   } catch {
-    return null;
+    return null; // not Linux, or no /proc
   }
+  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
+  // Columns are padded with spaces (never tabs): the soft limit is the first field after the name.
+  const soft = line?.slice('Max open files'.length).trim().split(' ')[0];
+  const n = Number(soft); // no such line: Number(undefined) is NaN
+  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 /**
@@ -141,8 +148,18 @@ export class Limits {
     return once(() => { this.fileTransfers--; });
   }
 
-  /** Current counts, for tests and metrics. */
-  usage(): { executions: number; attachSockets: number; fileTransfers: number; pendingBoxes: number } {
-    return { executions: this.executions, attachSockets: this.attachSockets, fileTransfers: this.fileTransfers, pendingBoxes: this.pendingBoxes };
+  /**
+   * Current counts, for tests and metrics. `boxesWithExecutions` is how many
+   * boxes the per-box count tracks: a box's entry goes when its last execution
+   * ends, so the map does not grow with every box ever used.
+   */
+  usage(): { executions: number; boxesWithExecutions: number; attachSockets: number; fileTransfers: number; pendingBoxes: number } {
+    return {
+      executions: this.executions,
+      boxesWithExecutions: this.executionsByBox.size,
+      attachSockets: this.attachSockets,
+      fileTransfers: this.fileTransfers,
+      pendingBoxes: this.pendingBoxes,
+    };
   }
 }

@@ -44,7 +44,8 @@ export function parsePageSize(raw: string | undefined): number | Error {
 
 /** The total order pages are cut from. */
 export function compareCursor(a: PageCursor, b: PageCursor): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  if (a.createdAt < b.createdAt) return -1;
+  if (a.createdAt > b.createdAt) return 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -93,21 +94,23 @@ export class PageTokens {
   verify(token: string, binding: string): PageCursor | Error {
     const refuse = () => invalid('pageToken is not a page token this server issued for this listing '
       + '(tokens are bound to the prefix, the caller and the filters, and expire when the server restarts)');
-    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return refuse();
-    const dot = token.indexOf('.');
-    if (dot <= 0 || dot !== token.lastIndexOf('.')) return refuse();
-    const payload = token.slice(0, dot);
-    const mac = Buffer.from(token.slice(dot + 1), 'base64url');
+    if (token.length > MAX_TOKEN_LENGTH) return refuse();
+    // Exactly one dot (base64url's decoder would skip a stray one). An empty
+    // token or payload needs no test of its own: it never decodes to a cursor.
+    const parts = token.split('.');
+    if (parts.length !== 2) return refuse();
+    const [payload, macText] = parts;
+    const mac = Buffer.from(macText, 'base64url');
     const expected = this.#mac(binding, payload);
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return refuse();
     let decoded: unknown;
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
-      return refuse();
+      // Not JSON: `decoded` stays undefined, which the shape check below refuses.
     }
     if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== TOKEN_VERSION
-      || typeof decoded[1] !== 'number' || !Number.isFinite(decoded[1]) || typeof decoded[2] !== 'string') {
+      || !Number.isFinite(decoded[1]) || typeof decoded[2] !== 'string') { // isFinite is false for non-numbers
       return refuse();
     }
     return { createdAt: decoded[1], id: decoded[2] };

@@ -278,8 +278,14 @@ async function main() {
 
   const report = loadReports(opts.reports);
   const testFileOf = testFileIndex(report);
+  // With `--mutate a.ts,b.ts` only those files were tested now: the others'
+  // results come from the incremental report and are not re-run.
+  const mutateArg = opts.strykerArgs.findIndex((a) => a === '--mutate' || a.startsWith('--mutate='));
+  const only = mutateArg < 0 ? null
+    : new Set((opts.strykerArgs[mutateArg].includes('=') ? opts.strykerArgs[mutateArg].split('=')[1] : opts.strykerArgs[mutateArg + 1]).split(','));
   const survivors = [];
   for (const [file, f] of Object.entries(report.files)) {
+    if (only !== null && !only.has(file)) continue;
     for (const m of f.mutants) {
       if ((m.status === 'Survived' || m.status === 'Timeout') && !String(m.statusReason ?? '').startsWith(SETTLED)) survivors.push({ file, f, m });
     }
