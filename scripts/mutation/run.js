@@ -183,6 +183,7 @@ function writeBack(incrementalFile, report) {
       m.status = c.status;
       m.statusReason = c.statusReason;
       if (c.killedBy) m.killedBy = c.killedBy;
+      if (c.coveredBy) m.coveredBy = c.coveredBy;
       n++;
     }
   }
@@ -278,6 +279,8 @@ async function main() {
 
   const report = loadReports(opts.reports);
   const testFileOf = testFileIndex(report);
+  const testsOfFile = new Map();
+  for (const [id, file] of testFileOf) testsOfFile.set(file, [...(testsOfFile.get(file) ?? []), id]);
   // With `--mutate a.ts,b.ts` only those files were tested now: the others'
   // results come from the incremental report and are not re-run.
   const mutateArg = opts.strykerArgs.findIndex((a) => a === '--mutate' || a.startsWith('--mutate='));
@@ -313,9 +316,12 @@ async function main() {
         m.status = result.status;
         m.statusReason = `${SETTLED}${result.reason}`;
         m.reclassified = true;
-        // Stryker reuses a Killed result only while one of its killing tests is unchanged.
+        // Stryker reuses a Killed result only while one of its killing tests
+        // covers it, unchanged. A static mutant (code run at load time) has no
+        // per-test coverage: the tests of the file that failed killed it.
         const culprits = (m.coveredBy ?? []).filter((id) => testFileOf.get(id) === result.culprit);
-        m.killedBy = culprits.length > 0 ? culprits : [...(m.coveredBy ?? [])];
+        m.killedBy = culprits.length > 0 ? culprits : testsOfFile.get(result.culprit) ?? [];
+        if ((m.coveredBy ?? []).length === 0) m.coveredBy = [...m.killedBy];
         console.log(`  ${file}:${m.location.start.line} ${m.mutatorName} #${m.id}: ${result.status} (${result.reason})`);
       } else {
         m.statusReason = `${SETTLED}${result.detected ? `confirmed: ${result.reason}` : 'the suites pass against it outside Stryker too'}`;
