@@ -148,6 +148,12 @@ function headerNames(r: Reply): string[] {
   return r.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
 }
 
+/** No key held and no byte charged. */
+function expectNothingKept(store: IdempotencyStore): void {
+  expect(store.size).toBe(0);
+  expect(store.bytes).toBe(0);
+}
+
 /** Lets the settle after a finished run happen (it runs on the run's promise). */
 function settled(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -273,8 +279,7 @@ describe('what is kept and how it is replayed', () => {
     const key = newKey();
     expect((await send(h.origin, { key })).text).toBe('part 1, part 2');
     await settled();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     const again = await send(h.origin, { key });
     expect(again.text).toBe('part 1, part 2');
     expect(again.headers['idempotent-replayed']).toBeUndefined();
@@ -324,8 +329,7 @@ describe('what is kept and how it is replayed', () => {
     await closed;
     release();
     await settled();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     h.route = async (res) => { runs++; res.writeHead(201, {}); res.end('second run'); };
     const again = await send(h.origin, { key });
     expect(again.status).toBe(201);
@@ -342,8 +346,7 @@ describe('what is kept and how it is replayed', () => {
     };
     const key = newKey();
     expect((await send(h.origin, { key })).text).toBe('late end');
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     expect((await send(h.origin, { key })).headers['idempotent-replayed']).toBeUndefined();
     expect(runs).toBe(2);
   });
@@ -357,8 +360,7 @@ describe('what is kept and how it is replayed', () => {
     };
     const key = newKey();
     expect((await send(h.origin, { key })).status).toBe(500);
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     expect((await send(h.origin, { key })).headers['idempotent-replayed']).toBeUndefined();
     expect(runs).toBe(2);
   });
@@ -588,8 +590,7 @@ describe('lifetime, eviction and byte bounds', () => {
     h.clock.now += 500;
     await send(h.origin, { key: newKey() });
     await settled();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
   });
 
   it('a running request keeps its key past the lifetime (409), until it settles', async () => {
@@ -658,8 +659,7 @@ describe('lifetime, eviction and byte bounds', () => {
     await Promise.all([short, long]);
     await settled();
     h.store.clear();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
 
     const g3 = gated();
     h.route = g3.run;
@@ -746,13 +746,11 @@ describe('lifetime, eviction and byte bounds', () => {
     await settled();
     expect(h.store.size).toBe(2);
     h.store.clear();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     g.release();
     expect((await pending).text).toBe('after clear');
     await settled();
-    expect(h.store.size).toBe(0);
-    expect(h.store.bytes).toBe(0);
+    expectNothingKept(h.store);
     h.route = async (res) => { res.writeHead(200, {}); res.end(`run ${h.runs}`); };
     expect((await send(h.origin, { key: KEY })).text).toBe('run 3'); // forgotten: runs again
   });
