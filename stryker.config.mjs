@@ -31,12 +31,12 @@ export const GROUPS = {
   },
   http: {
     mutate: [
-      'lib/http/auth.ts',
-      'lib/http/router.ts',
-      'lib/http/validate.ts',
-      'lib/http/body.ts',
-      'lib/http/prefix.ts',
-      'lib/http/request-id.ts',
+      'lib/http/guards/auth.ts',
+      'lib/http/routing/router.ts',
+      'lib/http/protocol/validate.ts',
+      'lib/http/protocol/body.ts',
+      'lib/http/routing/prefix.ts',
+      'lib/http/protocol/request-id.ts',
     ],
     // Over real HTTP against the test engine; each answers in seconds. The
     // slow end-to-end suites (exec sessions, the official client, the CLI)
@@ -53,14 +53,14 @@ export const GROUPS = {
   // 421 (host), 429/503 (limits), page tokens, Idempotency-Key replays.
   guards: {
     mutate: [
-      'lib/http/content-type.ts',
-      'lib/http/dot-segments.ts',
-      'lib/http/origin-guard.ts',
-      'lib/http/host-guard.ts',
-      'lib/http/request-guard.ts',
-      'lib/http/limits.ts',
-      'lib/http/pagination.ts',
-      'lib/http/idempotency.ts',
+      'lib/http/guards/content-type.ts',
+      'lib/http/guards/dot-segments.ts',
+      'lib/http/guards/origin-guard.ts',
+      'lib/http/guards/host-guard.ts',
+      'lib/http/guards/request-guard.ts',
+      'lib/http/guards/limits.ts',
+      'lib/http/protocol/pagination.ts',
+      'lib/http/guards/idempotency.ts',
     ],
     tests: [
       'test/http-guards.test.ts',

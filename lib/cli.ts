@@ -16,9 +16,9 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
-import { httpError } from './http/http-error';
-import { rejectUpgrade } from './http/attach';
-import { normalizeBasePath } from './http/paths';
+import { httpError } from './http/protocol/http-error';
+import { rejectUpgrade } from './http/exec/attach';
+import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
@@ -308,7 +308,7 @@ async function serve(argv: string[]): Promise<void> {
   const server = createServer({ requireHostHeader: false }, handler);
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
-  // flood of them cannot flood stderr (see lib/http/node-server.ts).
+  // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
   const detachServerEvents = attachBoxliteServerEvents(server);
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);

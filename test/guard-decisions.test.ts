@@ -6,11 +6,11 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TAR_MEDIA_TYPES, contentTypeProblem, mediaType } from '../lib/http/content-type';
-import { dotSegmentProblem } from '../lib/http/dot-segments';
-import { hostProblem, makeHostPolicy, parseHost } from '../lib/http/host-guard';
-import { allowedOriginOf, applyCors, makeOriginPolicy, originProblem } from '../lib/http/origin-guard';
-import { type RefusalEvent, makeRequestGuard } from '../lib/http/request-guard';
+import { TAR_MEDIA_TYPES, contentTypeProblem, mediaType } from '../lib/http/guards/content-type';
+import { dotSegmentProblem } from '../lib/http/guards/dot-segments';
+import { hostProblem, makeHostPolicy, parseHost } from '../lib/http/guards/host-guard';
+import { allowedOriginOf, applyCors, makeOriginPolicy, originProblem } from '../lib/http/guards/origin-guard';
+import { type RefusalEvent, makeRequestGuard } from '../lib/http/guards/request-guard';
 
 const PORT = 8100;
 

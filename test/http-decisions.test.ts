@@ -10,7 +10,7 @@ import http, { type IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, bearerTokenAuth, createBoxliteHandler } from '../lib/http';
-import { readBody } from '../lib/http/body';
+import { readBody } from '../lib/http/protocol/body';
 import type { Action } from '../lib/http';
 import { openTestRuntime, type TestRuntime } from '../lib/testing';
 import { type Served, attach, attachUrl, createBox, expectEnvelope, postJson, request, serve, until } from './http-support';
@@ -654,7 +654,7 @@ describe('X-Request-Id bounds', () => {
 // Equivalent mutants: changes StrykerJS reports as surviving that no caller
 // can tell from the original, so no test can (or should) kill them.
 //
-// lib/http/router.ts
+// lib/http/routing/router.ts
 // - actionFor's and allowedMethods' `unsupported` branches: the handler
 //   answers an `unsupported` route before it asks for an action or for the
 //   allowed methods, so no request reaches them (they keep the functions total).
@@ -678,12 +678,12 @@ describe('X-Request-Id bounds', () => {
 //   path, and `k < segs.length` -> `<=`: either way the tail left is empty,
 //   which is no route (matchTail's `n === 0`).
 //
-// lib/http/auth.ts
+// lib/http/guards/auth.ts
 // - bearerToken's `typeof header !== 'string'` -> false: the pattern tested
 //   against `undefined` reads "undefined", which is no bearer header.
 // - digest's 'utf8' -> '': Node hashes strings as UTF-8 by default.
 //
-// lib/http/body.ts (simplified so that most of its former equivalent mutants
+// lib/http/protocol/body.ts (simplified so that most of its former equivalent mutants
 // are gone; the rest carry `Stryker disable` comments with the reason)
 // - The 'error' listener (its body, its `settled` guard and flag): a request
 //   errors only when its caller hung up, and then nobody is left to answer
@@ -696,10 +696,10 @@ describe('X-Request-Id bounds', () => {
 //   read before its 413 from being acted on if 'end' still arrives; no test
 //   has made 'end' arrive after the refusal (the 413 closes the connection).
 //
-// lib/http/validate.ts (simplified likewise: no `typeof` halves, no guards for
+// lib/http/protocol/validate.ts (simplified likewise: no `typeof` halves, no guards for
 // bounds every caller passes, Object.keys instead of for-in)
 // - optStringMap's property flags writable/configurable: nothing writes to or
 //   deletes from the map after validation.
 //
-// lib/http/request-id.ts
+// lib/http/protocol/request-id.ts
 // - `value.length > 0`: the pattern already requires at least one character.

@@ -38,7 +38,7 @@ describe('POST .../exec', () => {
   });
 
   it('the exec body parser keeps every env key, "__proto__" included (no silent drop)', async () => {
-    const { parseExecRequest } = await import('../lib/http/exec-request');
+    const { parseExecRequest } = await import('../lib/http/exec/exec-request');
     const parsed = parseExecRequest(JSON.parse('{"command":"env","env":{"__proto__":"x","A":"1"}}'));
     if (parsed instanceof Error) throw parsed;
     expect(Object.entries(parsed.options.env ?? {})).toEqual([['__proto__', 'x'], ['A', '1']]);

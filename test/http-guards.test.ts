@@ -4,13 +4,13 @@
 import type { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { contentTypeProblem, mediaType } from '../lib/http/content-type';
-import { dotSegmentProblem } from '../lib/http/dot-segments';
-import { hostProblem, makeHostPolicy, parseHost } from '../lib/http/host-guard';
-import { rateLimitedLog } from '../lib/http/log-limiter';
-import { makeOriginPolicy, originProblem } from '../lib/http/origin-guard';
-import { makePrefixPolicy } from '../lib/http/prefix';
-import type { RouteName } from '../lib/http/router';
+import { contentTypeProblem, mediaType } from '../lib/http/guards/content-type';
+import { dotSegmentProblem } from '../lib/http/guards/dot-segments';
+import { hostProblem, makeHostPolicy, parseHost } from '../lib/http/guards/host-guard';
+import { rateLimitedLog } from '../lib/http/guards/log-limiter';
+import { makeOriginPolicy, originProblem } from '../lib/http/guards/origin-guard';
+import { makePrefixPolicy } from '../lib/http/routing/prefix';
+import type { RouteName } from '../lib/http/routing/router';
 
 const PORT = 8100;
 

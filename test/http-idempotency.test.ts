@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerTokenAuth } from '../lib/http';
-import { IdempotencyStore, isoDuration } from '../lib/http/idempotency';
+import { IdempotencyStore, isoDuration } from '../lib/http/guards/idempotency';
 import type { Runtime } from '../lib/runtime/runtime-types';
 import { type Served, createBox, expectEnvelope, postJson, request, serve, sleep, until } from './http-support';
 

@@ -2,8 +2,8 @@
 // canonical JSON (key order never matters, a "__proto__" key stays a key) and
 // the principal key (equal principals share state, different ones never do).
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../lib/http/canonical-json';
-import { principalKey } from '../lib/http/principal-key';
+import { canonicalJson } from '../lib/http/protocol/canonical-json';
+import { principalKey } from '../lib/http/guards/principal-key';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps arrays in order', () => {

@@ -9,9 +9,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HttpStatusError } from '../lib/http/http-error';
-import { IdempotencyStore, isoDuration, type IdempotencyOptions, type RequestIdentity } from '../lib/http/idempotency';
-import type { RouteName } from '../lib/http/router';
+import { HttpStatusError } from '../lib/http/protocol/http-error';
+import { IdempotencyStore, isoDuration, type IdempotencyOptions, type RequestIdentity } from '../lib/http/guards/idempotency';
+import type { RouteName } from '../lib/http/routing/router';
 import { type Served, expectEnvelope, serve, until } from './http-support';
 
 const KEY = '017f22e2-79b0-7cc3-98c4-dc0c0c07398f';

@@ -1,4 +1,4 @@
-// The decisions of lib/http/limits.ts, taken directly (issue 12): the HTTP
+// The decisions of lib/http/guards/limits.ts, taken directly (issue 12): the HTTP
 // suites exercise the caps through a server in a child process, which
 // StrykerJS cannot see. Each case is something a caller relies on: the 429
 // (ResourceExhaustedError, boxliteCode 20) at exactly the cap and not one
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoxliteErrorCode, ResourceExhaustedError } from '../lib/errors/errors';
-import { DEFAULT_MAX_EXECUTIONS, type LimitSettings, Limits, defaultMaxExecutions, openFileLimit } from '../lib/http/limits';
+import { DEFAULT_MAX_EXECUTIONS, type LimitSettings, Limits, defaultMaxExecutions, openFileLimit } from '../lib/http/guards/limits';
 
 const ROOMY: LimitSettings = { maxExecutions: 100, maxExecutionsPerBox: 100, maxBoxes: 100, maxAttachSockets: 100, maxFileTransfers: 100 };
 

@@ -1,14 +1,14 @@
-// The decisions of lib/http/pagination.ts, taken directly (issue 12): which
+// The decisions of lib/http/protocol/pagination.ts, taken directly (issue 12): which
 // page sizes answer 400, the order pages are cut from, where a page starts
 // and whether it has a next one, and which page tokens are refused. Forged
 // tokens are made with a known key, so each check of `verify` is met by a
 // token that passes every other check (a correct MAC included).
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HttpStatusError } from '../lib/http/http-error';
+import { HttpStatusError } from '../lib/http/protocol/http-error';
 import {
   DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageCursor, PageTokens, compareCursor, listingBinding, pageOf, parsePageSize,
-} from '../lib/http/pagination';
+} from '../lib/http/protocol/pagination';
 
 function expect400(value: unknown, message: string): void {
   expect(value).toBeInstanceOf(HttpStatusError);

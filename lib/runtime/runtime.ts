@@ -703,7 +703,7 @@ export class Runtime implements RuntimeApi {
    * limit or filter: it hands over the whole list in one callback, so a page
    * cut here would cost the same native work and memory as the full list.
    * Callers that page cut pages from this array, as the REST handler does
-   * (lib/http/pagination.ts: a stable (createdAt, id) order).
+   * (lib/http/protocol/pagination.ts: a stable (createdAt, id) order).
    */
   listBoxes(): Promise<BoxInfo[]> {
     return this.#native.listBoxes();

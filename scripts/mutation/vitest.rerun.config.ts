@@ -8,7 +8,7 @@ import base from '../../vitest.mutation.config';
 // scripts/mutation/run.js to re-check the mutants Stryker reports as
 // survived. The mutant's source text is served in place of the file on disk
 // (a Vite `load` hook), so nothing in the worktree is ever modified.
-//   MUTANT_TARGET  absolute path of the mutated file (e.g. .../lib/http/router.ts)
+//   MUTANT_TARGET  absolute path of the mutated file (e.g. .../lib/http/routing/router.ts)
 //   MUTANT_SOURCE  a file holding the mutated text of MUTANT_TARGET
 const target = process.env.MUTANT_TARGET;
 const source = process.env.MUTANT_SOURCE;

@@ -2,7 +2,7 @@
 // `BoxMetrics`), shaped so the official client 0.10.x parses them (trace §5):
 // ISO timestamps, `auto_stop` (what the client reads) next to `auto_pause`
 // (the older spec name), `labels` always an object.
-import type { BoxInfo, BoxMetrics, RuntimeMetrics } from '../runtime/runtime-types';
+import type { BoxInfo, BoxMetrics, RuntimeMetrics } from '../../runtime/runtime-types';
 
 export interface BoxJson {
   box_id: string;

@@ -1,11 +1,11 @@
 // GET /v1/config (open, capability discovery) and GET /v1/me (who is calling).
 // The config is honest: every capability this server lacks is reported false,
 // so BoxLite clients refuse those calls up front with their own `unsupported`.
-import { isPlainObject } from './validate';
-import { advertisedPrefix } from './prefix';
-import { type Route, route } from './context';
-import { sendJson } from './respond';
-import { isoDuration } from './idempotency';
+import { isPlainObject } from '../protocol/validate';
+import { advertisedPrefix } from '../routing/prefix';
+import { type Route, route } from '../routing/context';
+import { sendJson } from '../protocol/respond';
+import { isoDuration } from '../guards/idempotency';
 
 export const getConfig: Route = route(async (ctx) => {
   sendJson(ctx.req, ctx.res, 200, ctx.requestId, {

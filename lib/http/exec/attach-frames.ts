@@ -5,7 +5,7 @@
 //                     text {"type":"stdin_eof"} | {"type":"resize","cols","rows"} | {"type":"signal","sig"}
 import type { RawData } from 'ws';
 import { checkResize, checkSignal } from './exec-request';
-import { Check, isPlainObject } from './validate';
+import { Check, isPlainObject } from '../protocol/validate';
 
 export const STDOUT = 0x01;
 export const STDERR = 0x02;

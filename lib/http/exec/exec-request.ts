@@ -1,12 +1,12 @@
 // Bodies of the exec routes: POST .../exec, .../signal, .../resize, and the
 // WebSocket control frames that mirror signal and resize. Each parser returns
 // its result or the 400 to answer (see validate.ts: no throws on this path).
-import type { ExecOptions } from '../runtime/runtime-types';
-import { envMap } from './box-request';
-import type { HttpStatusError } from './http-error';
+import type { ExecOptions } from '../../runtime/runtime-types';
+import { envMap } from '../boxes/box-request';
+import type { HttpStatusError } from '../protocol/http-error';
 import {
   Check, type JsonObject, expectObject, optBoolean, optInteger, optNumber, optString, optStringArray, rejectUnknownFields,
-} from './validate';
+} from '../protocol/validate';
 
 const EXEC_FIELDS = new Set(['command', 'args', 'env', 'timeout_seconds', 'working_dir', 'tty', 'user']);
 const SIGNAL_FIELDS = new Set(['signal']);

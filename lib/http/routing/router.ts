@@ -1,7 +1,7 @@
 // Path matching for BoxLite's REST API v1. Pure functions over the path, no
 // allocation beyond one split: the router runs on every request, including
 // the error path the benchmark measures.
-import { invalid } from './validate';
+import { invalid } from '../protocol/validate';
 import { type PrefixPolicy, isAcceptablePrefix } from './prefix';
 
 export type RouteName =

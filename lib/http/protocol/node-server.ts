@@ -18,9 +18,9 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { rejectUpgrade } from './attach';
+import { rejectUpgrade } from '../exec/attach';
 import { httpError } from './http-error';
-import { type RateLimitedLog, rateLimitedLog } from './log-limiter';
+import { type RateLimitedLog, rateLimitedLog } from '../guards/log-limiter';
 import { requestIdFor } from './request-id';
 import { sendError } from './respond';
 

@@ -30,12 +30,12 @@
 //   running, a new key answers 429 resource_exhausted with Retry-After.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { canonicalJson } from './canonical-json';
-import { httpError } from './http-error';
+import { canonicalJson } from '../protocol/canonical-json';
+import { httpError } from '../protocol/http-error';
 import { principalKey } from './principal-key';
-import { headerOf } from './raw-headers';
-import type { RouteMatch, RouteName } from './router';
-import { invalid } from './validate';
+import { headerOf } from '../protocol/raw-headers';
+import type { RouteMatch, RouteName } from '../routing/router';
+import { invalid } from '../protocol/validate';
 
 export interface IdempotencyOptions {
   lifetimeMs: number;

@@ -1,15 +1,15 @@
 // Box lifecycle and metrics routes: P/boxes, P/boxes/{id}, .../start, .../stop,
 // P/metrics, P/boxes/{id}/metrics.
-import { InvalidArgumentError, NotFoundError } from '../errors/errors';
-import type { Box } from '../runtime/runtime-types';
+import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
+import type { Box } from '../../runtime/runtime-types';
 import { type CreateBoxRequest, parseCreateBoxRequest } from './box-request';
 import { toBoxJson, toBoxMetricsJson, toRuntimeMetricsJson } from './box-json';
-import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from './context';
-import { parseStopRequest } from './exec-request';
-import { sendEmpty, sendJson } from './respond';
-import { listingBinding, pageOf, parsePageSize } from './pagination';
-import { principalKey } from './principal-key';
-import { invalid } from './validate';
+import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from '../routing/context';
+import { parseStopRequest } from '../exec/exec-request';
+import { sendEmpty, sendJson } from '../protocol/respond';
+import { listingBinding, pageOf, parsePageSize } from '../protocol/pagination';
+import { principalKey } from '../guards/principal-key';
+import { invalid } from '../protocol/validate';
 
 async function boxJson(ctx: RouteContext, box: Box): Promise<ReturnType<typeof toBoxJson>> {
   const info = await box.info();

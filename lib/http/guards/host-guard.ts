@@ -5,8 +5,8 @@
 // arrived on, plus names the operator lists in `allowedHosts`.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { type HttpStatusError, httpError } from './http-error';
-import { headerOf } from './raw-headers';
+import { type HttpStatusError, httpError } from '../protocol/http-error';
+import { headerOf } from '../protocol/raw-headers';
 
 /**
  * `allowedHosts` entries: 'name' (any port), 'name:port', '.example.com'

@@ -4,7 +4,7 @@
 // never written to logs or error messages.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Action } from './router';
+import type { Action } from '../routing/router';
 
 /** Whatever `authenticate` returns for a valid caller; handed to `authorize`. */
 export type Principal = unknown;

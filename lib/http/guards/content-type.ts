@@ -7,9 +7,9 @@
 // Content-Type stay accepted: the official client sends `POST .../start` and
 // `.../stop` exactly like that.
 import type { IncomingMessage } from 'node:http';
-import { type HttpStatusError, httpError } from './http-error';
-import { headerOf } from './raw-headers';
-import type { RouteName } from './router';
+import { type HttpStatusError, httpError } from '../protocol/http-error';
+import { headerOf } from '../protocol/raw-headers';
+import type { RouteName } from '../routing/router';
 
 /** What `PUT .../files` accepts: the official client sends x-tar, curl users often octet-stream or gzip. */
 export const TAR_MEDIA_TYPES: readonly string[] = ['application/x-tar', 'application/gzip', 'application/x-gzip', 'application/octet-stream'];

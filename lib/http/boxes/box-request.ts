@@ -4,13 +4,13 @@
 // honour on a local runtime are refused with `unsupported` rather than
 // silently dropped, unless they hold their "off" value. The parser returns the
 // options or the error to answer (see validate.ts: no throws on this path).
-import type { BoxOptions, NetworkSpec } from '../runtime/runtime-types';
-import { UnsupportedError } from '../errors/errors';
-import type { HttpStatusError } from './http-error';
+import type { BoxOptions, NetworkSpec } from '../../runtime/runtime-types';
+import { UnsupportedError } from '../../errors/errors';
+import type { HttpStatusError } from '../protocol/http-error';
 import {
   Check, type JsonObject, expectObject, optArray, optBoolean, optInteger, optString,
   optStringArray, optStringMap, rejectUnknownFields,
-} from './validate';
+} from '../protocol/validate';
 
 const CREATE_FIELDS = new Set([
   'name', 'image', 'rootfs_path', 'cpus', 'memory_mib', 'disk_size_gb', 'working_dir', 'env', 'network',

@@ -8,7 +8,7 @@
 // between), so concurrent requests cannot overshoot a cap, and every slot is
 // handed back through a release function that is safe to call twice.
 import { readFileSync } from 'node:fs';
-import { ResourceExhaustedError } from '../errors/errors';
+import { ResourceExhaustedError } from '../../errors/errors';
 
 export interface LimitSettings {
   maxExecutions: number;

@@ -18,14 +18,14 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../errors/errors';
-import { checkDeclaredLength } from './body';
-import { type Route, type RouteContext, boxIdOf, queryParam, route } from './context';
-import { httpError, payloadTooLarge } from './http-error';
-import { sendEmpty } from './respond';
+import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../../errors/errors';
+import { checkDeclaredLength } from '../protocol/body';
+import { type Route, type RouteContext, boxIdOf, queryParam, route } from '../routing/context';
+import { httpError, payloadTooLarge } from '../protocol/http-error';
+import { sendEmpty } from '../protocol/respond';
 import { hideStagingPath, watchStaging } from './staging';
 import { checkGuestPath, closeArchive, extractTar, packDirectory } from './tar-transfer';
-import { invalid } from './validate';
+import { invalid } from '../protocol/validate';
 
 /**
  * Runs `fn` in a fresh staging directory, holding a maxFileTransfers slot;

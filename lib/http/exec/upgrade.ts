@@ -2,9 +2,9 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { BoxliteHandler } from './handler';
-import { httpError } from './http-error';
-import { requestIdFor } from './request-id';
+import type { BoxliteHandler } from '../handler';
+import { httpError } from '../protocol/http-error';
+import { requestIdFor } from '../protocol/request-id';
 import { rejectUpgrade } from './attach';
 
 /**

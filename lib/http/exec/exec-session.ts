@@ -18,7 +18,7 @@
 // not yet written to the socket go back to the queue when the socket dies.
 import type { Readable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import type { Execution } from '../runtime/runtime-types';
+import type { Execution } from '../../runtime/runtime-types';
 import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, outputFrame } from './attach-frames';
 
 export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';

@@ -1,10 +1,10 @@
 // Execution routes: POST P/boxes/{id}/exec and P/boxes/{id}/executions/{eid}
 // (status, kill, signal, resize). The WebSocket attach lives in attach.ts.
-import { InvalidArgumentError, InvalidStateError } from '../errors/errors';
-import { type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from './context';
+import { InvalidArgumentError, InvalidStateError } from '../../errors/errors';
+import { type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from '../routing/context';
 import { type ExecRequest, type ResizeRequest, parseExecRequest, parseResizeRequest, parseSignalRequest } from './exec-request';
-import { httpError } from './http-error';
-import { sendEmpty, sendJson } from './respond';
+import { httpError } from '../protocol/http-error';
+import { sendEmpty, sendJson } from '../protocol/respond';
 import type { ExecSession } from './exec-session';
 
 // The body is validated (parse) before the engine is touched: a bad request costs no engine call.

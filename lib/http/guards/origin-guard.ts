@@ -8,8 +8,8 @@
 // `allowedOrigins` (a web UI meant to call the API). Clients that send no
 // Origin (the official SDKs, curl, server-side code) are unaffected.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpStatusError, httpError } from './http-error';
-import { headerOf } from './raw-headers';
+import { type HttpStatusError, httpError } from '../protocol/http-error';
+import { headerOf } from '../protocol/raw-headers';
 
 export interface OriginPolicy {
   /** Serialized origins (`scheme://host[:port]`), lower case. */

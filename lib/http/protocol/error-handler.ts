@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdFor } from './request-id';
 import { sendError } from './respond';
-import type { NextFunction } from './handler';
+import type { NextFunction } from '../handler';
 
 export interface BoxliteErrorHandlerOptions {
   /** false: 5xx answers carry a generic message (default true). */

@@ -7,7 +7,7 @@
 // (functions, cycles) is named by object identity, which can only make two
 // requests look like different callers, never the reverse.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../protocol/canonical-json';
 
 const identities = new WeakMap<object, string>();
 let nextIdentity = 0;

@@ -3,7 +3,7 @@
 // goes through the shared classifier (errorResponse) so the status, envelope
 // and headers match BoxLite's contract.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorResponse, serializeErrorBody } from '../errors/error-response';
+import { errorResponse, serializeErrorBody } from '../../errors/error-response';
 import { HttpStatusError } from './http-error';
 
 export interface ErrorContext {

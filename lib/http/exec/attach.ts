@@ -4,11 +4,11 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { AlreadyExistsError } from '../errors/errors';
-import { httpError } from './http-error';
-import type { Limits } from './limits';
+import { AlreadyExistsError } from '../../errors/errors';
+import { httpError } from '../protocol/http-error';
+import type { Limits } from '../guards/limits';
 import type { SessionRegistry } from './sessions';
-import { type ErrorContext, renderError } from './respond';
+import { type ErrorContext, renderError } from '../protocol/respond';
 
 /** Largest client frame accepted (stdin chunks, control frames). */
 const MAX_CLIENT_FRAME_BYTES = 8 << 20;

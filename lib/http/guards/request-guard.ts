@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { dotSegmentProblem } from './dot-segments';
 import { type AllowedHostsOption, type HostPolicy, hostProblem, makeHostPolicy } from './host-guard';
-import type { HttpStatusError } from './http-error';
+import type { HttpStatusError } from '../protocol/http-error';
 import { type RateLimitedLog, rateLimitedLog } from './log-limiter';
 import { type OriginPolicy, makeOriginPolicy, originProblem } from './origin-guard';
 

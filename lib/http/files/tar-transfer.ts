@@ -26,9 +26,9 @@ import { constants as fsc, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar';
-import { pathLengthProblem } from './exec-request';
-import { httpError } from './http-error';
-import { invalid } from './validate';
+import { pathLengthProblem } from '../exec/exec-request';
+import { httpError } from '../protocol/http-error';
+import { invalid } from '../protocol/validate';
 
 /** The tar block: every header takes one. */
 const BLOCK = 512;

@@ -1,8 +1,8 @@
 // Executions tracked per box. Lookups answer what the REST API promises:
 // 404 for an id this server never issued (or one that was killed/evicted or
 // whose box was removed), 410 for one reaped for idleness.
-import { NotFoundError, SessionReapedError } from '../errors/errors';
-import type { Execution } from '../runtime/runtime-types';
+import { NotFoundError, SessionReapedError } from '../../errors/errors';
+import type { Execution } from '../../runtime/runtime-types';
 import { ExecSession, type SessionTimings } from './exec-session';
 
 /** Ids of reaped sessions remembered for their 410 answers (oldest forgotten first). */

@@ -4,8 +4,8 @@
 // percent-encoded form `%2e%2e`) differently than we route it. Refusing such
 // paths outright removes the ambiguity: the same URL can never mean two
 // different resources to two different components.
-import { invalid } from './validate';
-import type { HttpStatusError } from './http-error';
+import { invalid } from '../protocol/validate';
+import type { HttpStatusError } from '../protocol/http-error';
 
 /**
  * True when `seg`, percent-decoded, holds a `.` or `..` component: the plain

@@ -1,14 +1,14 @@
 // What every route function gets: the request, its id, the matched route and
 // the handler's shared state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Runtime } from '../runtime/runtime-types';
-import type { Principal } from './auth';
-import type { Limits } from './limits';
+import type { Runtime } from '../../runtime/runtime-types';
+import type { Principal } from '../guards/auth';
+import type { Limits } from '../guards/limits';
 import type { PrefixPolicy } from './prefix';
 import type { RouteMatch } from './router';
-import type { IdempotencyStore } from './idempotency';
-import type { PageTokens } from './pagination';
-import type { SessionRegistry } from './sessions';
+import type { IdempotencyStore } from '../guards/idempotency';
+import type { PageTokens } from '../protocol/pagination';
+import type { SessionRegistry } from '../exec/sessions';
 
 export interface ResolvedOptions {
   jsonLimit: number;
