@@ -22,6 +22,9 @@ import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
+import {
+  OBSERVABILITY_OPTIONS, OBSERVABILITY_USAGE, type ObservabilityArgs, parseObservabilityArgs, startObservability,
+} from './observability/cli-observability';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
 const LIMIT_NAMES = [
@@ -67,7 +70,7 @@ Options:
   --spill-dir DIR              where spill files go (default: the temp dir)
   --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
                                (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
-  -h, --help         this text
+${OBSERVABILITY_USAGE}  -h, --help         this text
   -v, --version      the package version
 
 Run under npm (npm run serve), the server stops when npm does, even if npm is
@@ -105,6 +108,7 @@ interface ServeArgs {
   allowedOrigins?: string[];
   limits: Partial<Record<LimitName, number>>;
   execLimits: ExecutionLimits;
+  observability: ObservabilityArgs;
 }
 
 /** "64M" -> bytes (K/M/G are powers of 1024); fails with the flag's name. */
@@ -164,6 +168,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
         'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
         'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
+        ...OBSERVABILITY_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -198,11 +203,14 @@ function parseServeArgs(argv: string[]): ServeArgs {
   } catch (err) {
     fail(`--base-path: ${(err as Error).message}`);
   }
+  const observability = parseObservabilityArgs(v);
+  if (typeof observability === 'string') fail(observability, 1);
   const hosts = listFlag(v['allowed-hosts']);
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
     port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
     allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit), execLimits: parseExecLimits(v),
+    observability,
   };
 }
 
@@ -304,8 +312,19 @@ async function serve(argv: string[]): Promise<void> {
     cleanup();
     fail((err as Error).message);
   }
+  // The log, /healthz and /readyz, and the metrics listener (lib/observability/).
+  const observability = startObservability(args.observability, handler, runtime);
+  let metricsUrl: string | null;
+  try {
+    metricsUrl = await observability.startMetrics();
+  } catch (err) {
+    await handler.close();
+    await runtime.close();
+    cleanup();
+    fail((err as Error).message, 1);
+  }
   // requireHostHeader off: the handler answers a missing Host itself, with the envelope.
-  const server = createServer({ requireHostHeader: false }, handler);
+  const server = createServer({ requireHostHeader: false }, observability.listener);
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
@@ -324,9 +343,11 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
       process.exit(code === 0 ? 1 : code);
     }, 10_000).unref();
+    observability.logger.log('info', 'shutdown', { exit_code: code });
     server.close();
     server.closeAllConnections();
     try {
+      await observability.close();
       await handler!.close();
       await runtime.close();
     } catch (err) {
@@ -349,7 +370,12 @@ async function serve(argv: string[]): Promise<void> {
     const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
     const prefixLabel = args.prefix === undefined ? 'none' : args.prefix === '*' ? 'any (or none)' : fixedPrefix.slice(0, -1);
     process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
-      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`);
+      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`
+      + (metricsUrl === null ? '' : `  metrics: ${metricsUrl}\n`));
+    observability.logger.log('info', 'startup', {
+      url: `http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`, engine: args.engine, auth: auth.label,
+      metrics_url: metricsUrl, pid: process.pid,
+    });
   });
 }
 
