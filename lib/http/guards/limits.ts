@@ -84,9 +84,9 @@ export class Limits {
   private boxesCreated = 0;
   private attachSockets = 0;
   private fileTransfers = 0;
-  private readonly onRejection: OnLimitRejection | undefined;
+  private readonly onRejection: OnLimitRejection;
 
-  constructor(settings: LimitSettings, onRejection?: OnLimitRejection) {
+  constructor(settings: LimitSettings, onRejection: OnLimitRejection = () => undefined) {
     this.settings = settings;
     this.onRejection = onRejection;
   }
@@ -94,9 +94,9 @@ export class Limits {
   /** The 429 for `limit`, reported first. */
   private refuse(what: string, limit: LimitName, current: number): ResourceExhaustedError {
     const max = this.settings[limit];
-    if (this.onRejection !== undefined) {
-      try { this.onRejection(limit, max, current); } catch { /* an observer must not change the answer */ }
-    }
+    try {
+      this.onRejection(limit, max, current);
+    } catch { /* an observer must not change the answer */ }
     return exhausted(what, max, limit);
   }
 
