@@ -23,7 +23,8 @@ import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
 import {
-  OBSERVABILITY_OPTIONS, OBSERVABILITY_USAGE, type ObservabilityArgs, parseObservabilityArgs, startObservability,
+  OBSERVABILITY_OPTIONS, OBSERVABILITY_USAGE, type Observability, type ObservabilityArgs, openObservability,
+  parseObservabilityArgs,
 } from './observability/cli-observability';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
@@ -87,8 +88,12 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+/** Set once the log is open: warnings follow its format (JSON lines with --log json). */
+let observability: Observability | undefined;
+
 function warn(message: string): void {
-  process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
+  if (observability !== undefined) observability.warn(message);
+  else process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
 }
 
 function isLoopback(host: string): boolean {
@@ -280,6 +285,14 @@ function forgetApiKeyFromEnvironment(): void {
 
 async function serve(argv: string[]): Promise<void> {
   const args = parseServeArgs(argv);
+  // The log, and the metrics listener bound now (a taken port fails before
+  // anything is opened): lib/observability/.
+  try {
+    observability = await openObservability(args.observability);
+  } catch (err) {
+    fail((err as Error).message, 1);
+  }
+  const obs = observability;
   const auth = chooseAuth(args);
   forgetApiKeyFromEnvironment();
   let opened;
@@ -306,29 +319,21 @@ async function serve(argv: string[]): Promise<void> {
       basePath: args.basePath,
       allowedHosts: hostsFor(args),
       allowedOrigins: args.allowedOrigins,
+      ...obs.handlerOptions(),
     });
   } catch (err) {
     await runtime.close();
     cleanup();
     fail((err as Error).message);
   }
-  // The log, /healthz and /readyz, and the metrics listener (lib/observability/).
-  const observability = startObservability(args.observability, handler, runtime);
-  let metricsUrl: string | null;
-  try {
-    metricsUrl = await observability.startMetrics();
-  } catch (err) {
-    await handler.close();
-    await runtime.close();
-    cleanup();
-    fail((err as Error).message, 1);
-  }
+  const metricsUrl = obs.metricsUrl;
   // requireHostHeader off: the handler answers a missing Host itself, with the envelope.
-  const server = createServer({ requireHostHeader: false }, observability.listener);
+  // /healthz and /readyz are answered in front of it (lib/observability/health.ts).
+  const server = createServer({ requireHostHeader: false }, obs.serve(handler, runtime));
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
-  const detachServerEvents = attachBoxliteServerEvents(server);
+  const detachServerEvents = attachBoxliteServerEvents(server, obs.serverEventsOptions());
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);
     void shutdown(1);
@@ -343,11 +348,10 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
       process.exit(code === 0 ? 1 : code);
     }, 10_000).unref();
-    observability.logger.log('info', 'shutdown', { exit_code: code });
+    obs.logger.log('info', 'shutdown', { exit_code: code });
     server.close();
     server.closeAllConnections();
     try {
-      await observability.close();
       await handler!.close();
       await runtime.close();
     } catch (err) {
@@ -355,6 +359,7 @@ async function serve(argv: string[]): Promise<void> {
       code = code === 0 ? 1 : code;
     }
     detachServerEvents(); // writes the pending rate-limit summaries
+    await obs.close();
     try { cleanup(); } catch { /* a leftover temp dir is not worth a failed exit */ }
     process.exit(code);
   }
@@ -372,7 +377,7 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
       + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`
       + (metricsUrl === null ? '' : `  metrics: ${metricsUrl}\n`));
-    observability.logger.log('info', 'startup', {
+    obs.logger.log('info', 'startup', {
       url: `http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`, engine: args.engine, auth: auth.label,
       metrics_url: metricsUrl, pid: process.pid,
     });

@@ -76,10 +76,17 @@ describe('serve --log json --metrics-port', () => {
     expect(wrong.status).toBe(401);
     const missing = await request(`${r.origin}/v1/boxes/nope`, { headers: auth });
     expect(missing.status).toBe(404);
-    await until(() => jsonLines(r.stderr()).filter((l) => l.msg === 'request').length >= 3, 5000, 'three request lines');
+    const cross = await request(`${r.origin}/v1/boxes`, { headers: { ...auth, Origin: 'http://evil.example' } });
+    expect(cross.status).toBe(403);
+    await until(() => jsonLines(r.stderr()).filter((l) => l.msg === 'request').length >= 4, 5000, 'four request lines');
     expect(await stopCli(r)).toBe(0);
 
+    // Every stderr line is JSON: warnings and refusal reports too.
+    const raw = r.stderr().split('\n').filter((l) => l !== '');
+    for (const l of raw) expect(() => JSON.parse(l), l).not.toThrow();
     const lines = jsonLines(r.stderr());
+    expect(lines.some((l) => l.level === 'warn' && /--engine test/.test(l.msg as string))).toBe(true);
+    expect(lines.some((l) => l.level === 'warn' && /^refused GET \(request /.test(l.msg as string))).toBe(true);
     const startup = lines.find((l) => l.msg === 'startup')!;
     expect(startup).toMatchObject({ level: 'info', engine: 'test', auth: 'bearer token (BOXLITE_API_KEY)' });
     expect(startup.url).toBe(`${r.origin}/v1/`);
@@ -227,8 +234,8 @@ describe('bad operator input: one clear line, exit 1', () => {
     try {
       const r = run(['--log', 'json', '--metrics-port', String(port)]);
       expect(r.status).toBe(1);
-      const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('boxlite-native:') && !l.includes('WARNING'));
-      expect(errorLines).toEqual([`boxlite-native: cannot serve metrics on 127.0.0.1:${port}: the address is already in use`]);
+      // Reported before anything else is opened: the only line.
+      expect(r.stderr.trim().split('\n')).toEqual([`boxlite-native: cannot serve metrics on 127.0.0.1:${port}: the address is already in use`]);
       expect(r.stdout).not.toContain('serving');
     } finally {
       taken.close();

@@ -17,16 +17,11 @@ const LIMITS: readonly LimitName[] = ['maxExecutions', 'maxExecutionsPerBox', 'm
 /** How long a scrape waits for the engine's box count before reporting the last one. */
 const BOX_COUNT_TIMEOUT_MS = 2_000;
 
-export interface MetricsServerOptions {
-  port: number;
-  host: string;
-  handler: BoxliteHandler;
-  runtime: Runtime;
-}
-
 export interface MetricsServer {
   /** The bound port (the given one, or the one chosen for 0). */
   readonly port: number;
+  /** What /metrics serves from now on (until then it answers 503: the API is not serving yet). */
+  serve(handler: BoxliteHandler, runtime: Runtime): void;
   close(): Promise<void>;
 }
 
@@ -110,9 +105,12 @@ export function createMetricsRegistry(handler: BoxliteHandler, runtime: Runtime)
   };
 }
 
-/** Listens on host:port; rejects with the listen error (EADDRINUSE, EACCES, ...). */
-export function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const { registry, stop } = createMetricsRegistry(options.handler, options.runtime);
+/**
+ * Listens on host:port, before anything else is opened, so that a taken
+ * port is reported at once; rejects with the listen error (EADDRINUSE, ...).
+ */
+export function listenMetrics(port: number, host: string): Promise<MetricsServer> {
+  let source: { registry: PromClient.Registry; stop(): void } | null = null;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
@@ -123,6 +121,11 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
       return;
     }
+    if (source === null) {
+      res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('starting\n');
+      return;
+    }
+    const { registry } = source;
     registry.metrics().then((text) => {
       res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : text);
@@ -131,17 +134,18 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
     });
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (err) => {
-      stop();
-      reject(err);
-    });
-    server.listen(options.port, options.host, () => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
       const addr = server.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : options.port;
       resolve({
-        port,
+        port: typeof addr === 'object' && addr !== null ? addr.port : port,
+        serve(handler, runtime) {
+          source?.stop();
+          source = createMetricsRegistry(handler, runtime);
+        },
         close: () => new Promise<void>((done) => {
-          stop();
+          source?.stop();
+          source = null;
           server.close(() => done());
           server.closeAllConnections();
         }),
