@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, type RunningCli, startCli, stopCli } from './cli-support';
-import { postJson, request, until } from './http-support';
+import { attach, attachUrl, postJson, request, until } from './http-support';
 
 interface PromMetric {
   name: string;
@@ -160,6 +160,23 @@ describe('serve --log json --metrics-port', () => {
     expect((await request(url.replace('/metrics', '/v1/boxes'))).status).toBe(404);
     expect((await request(url, { method: 'POST' })).status).toBe(405);
     expect((await request(`${r.origin}/metrics`)).status).toBe(404);
+  });
+
+  it('output nobody reads spills to disk: the spilled-bytes counter grows, and an "output spilled" line follows its completion', async () => {
+    const r = await start(['--log', 'json', '--metrics-port', '0', '--max-buffered-output', '64K', '--limit', 'maxBufferedOutputBytes=65536']);
+    const url = await metricsUrl(r);
+    const created = await postJson(`${r.origin}/v1/boxes`, { image: 'alpine:latest' });
+    const boxId = created.json.box_id as string;
+    const execId = (await postJson(`${r.origin}/v1/boxes/${boxId}/exec`, { command: 'sh', args: ['-c', 'head -c 2097152 /dev/zero'] })).json.execution_id as string;
+    const spilled = async () => Number((await scrape(url)).families.get('boxlite_output_spilled_bytes_total')!.metrics[0].value);
+    await until(async () => (await spilled()) > 1024 * 1024, 10_000, 'spilled bytes past 1 MiB');
+    // Reading the output (attach) completes the execution: the spill is reported once, with its size.
+    const at = await attach(attachUrl(r.origin, boxId, execId));
+    await at.closed;
+    await until(() => jsonLines(r.stderr()).some((l) => l.msg === 'output spilled'), 10_000, 'the spill line');
+    const line = jsonLines(r.stderr()).find((l) => l.msg === 'output spilled')!;
+    expect(line).toMatchObject({ level: 'info', box_id: boxId, execution_id: execId });
+    expect(line.spilled_bytes).toBe(await spilled());
   });
 
   it('the readable default: one line per request with the same fields', async () => {
