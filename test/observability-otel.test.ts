@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   AggregationTemporality, type DataPoint, type Histogram, InMemoryMetricExporter, MeterProvider, type MetricData,
   PeriodicExportingMetricReader,
@@ -116,6 +117,24 @@ describe('per handler (openTelemetry option)', () => {
     await until(async () => value((await o.metrics()).get('boxlite.executions.running')) === 0, 5000, 'the gauge back at 0');
     metrics = await o.metrics();
     expect(value(metrics.get('boxlite.executions.running'))).toBe(0);
+  });
+
+  it('a request carrying traceparent gets a server span in that trace (with the propagator the application registered)', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    const o = sdk();
+    const s = await served({ handler: { openTelemetry: { meterProvider: o.meterProvider, tracerProvider: o.tracerProvider } } });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    expect((await request(`${s.origin}/v1/config`, { headers: { traceparent: `00-${traceId}-${parentId}-01` } })).status).toBe(200);
+    expect((await request(`${s.origin}/v1/config`)).status).toBe(200);
+    await until(() => o.spans.getFinishedSpans().length === 2, 5000, 'two spans');
+    const [continued, root] = o.spans.getFinishedSpans();
+    expect(continued.name).toBe('GET /v1/config');
+    expect(continued.spanContext().traceId).toBe(traceId);
+    expect(continued.parentSpanContext?.spanId).toBe(parentId);
+    expect(root.spanContext().traceId).not.toBe(traceId);
+    expect(root.parentSpanContext).toBeUndefined();
   });
 
   it('refuses an openTelemetry value that is not true/false/an object', async () => {

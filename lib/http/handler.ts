@@ -245,9 +245,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   const otel = options.openTelemetry
     ? new OpenTelemetryRecorder(options.openTelemetry === true ? {} : options.openTelemetry, () => [observed])
     : null;
-  const observer = new RequestObserver(resolved.prefixPolicy, otel === null ? null : (message) => {
-    recordedByHandler.add(message);
-    otel.recordResponse(message);
+  const observer = new RequestObserver(resolved.prefixPolicy, otel === null ? null : {
+    record: (message, parent) => {
+      recordedByHandler.add(message);
+      otel.recordResponse(message, parent);
+    },
+    parentOf: (req) => otel.parentOf(req),
   });
   const idleTimeoutMs = positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000);
   const limits = new Limits({

@@ -8,6 +8,7 @@
 // or for every handler in the process (`instrumentOpenTelemetry()`), which
 // records from the diagnostics channels. A handler with its own recorder is
 // not counted twice by the global one.
+import type { IncomingMessage } from 'node:http';
 import type * as OtelApi from '@opentelemetry/api';
 import type { HttpResponseMessage, LimitRejectionMessage } from './channels';
 import { type ObservedHandler, countBoxes, totalUsage } from './live-handlers';
@@ -100,8 +101,21 @@ export class OpenTelemetryRecorder {
     meter.addBatchObservableCallback(this.#observe, this.#observables);
   }
 
-  /** One answered request: the duration histogram and a server span named `{method} {route}`. */
-  recordResponse(m: HttpResponseMessage): void {
+  /**
+   * The context a request's server span continues: the active one when
+   * another instrumentation (e.g. @opentelemetry/instrumentation-http) has a
+   * span current as the handler runs, else the one its `traceparent` carries
+   * (through the registered propagator; none registered: a root span).
+   */
+  parentOf(req: IncomingMessage): OtelApi.Context {
+    const api = this.#api;
+    const active = api.context.active();
+    if (api.trace.getSpan(active) !== undefined) return active;
+    return api.propagation.extract(active, req.headers);
+  }
+
+  /** One answered request: the duration histogram and a server span named `{method} {route}`, child of `parent` (see parentOf). */
+  recordResponse(m: HttpResponseMessage, parent?: unknown): void {
     const attributes = requestAttributes(m);
     this.#duration.record(m.durationMs / 1000, attributes);
     const endTime = Date.now();
@@ -110,7 +124,7 @@ export class OpenTelemetryRecorder {
       kind: this.#api.SpanKind.SERVER,
       startTime: endTime - m.durationMs,
       attributes: { ...attributes, 'boxlite.request_id': m.requestId },
-    });
+    }, parent as OtelApi.Context | undefined);
     if (m.status >= 500) span.setStatus({ code: this.#api.SpanStatusCode.ERROR });
     span.end(endTime);
   }

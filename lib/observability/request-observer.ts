@@ -16,7 +16,14 @@ export function noteErrorCode(res: ServerResponse, code: string): void {
   (res as Marked)[ERROR_CODE] = code;
 }
 
-export type ResponseSink = (message: HttpResponseMessage) => void;
+/** Gets every message of a handler; `parent` is what `parentOf` captured when the request arrived. */
+export type ResponseSink = (message: HttpResponseMessage, parent: unknown) => void;
+
+export interface LocalRecorder {
+  record: ResponseSink;
+  /** Called as the request arrives (e.g. the trace context to continue). */
+  parentOf(req: IncomingMessage): unknown;
+}
 
 export interface UpgradeObservation {
   /** The upgrade was answered: 101 when accepted, else the refusal's status and code. */
@@ -25,10 +32,10 @@ export interface UpgradeObservation {
 
 export class RequestObserver {
   readonly #policy: PrefixPolicy;
-  readonly #local: ResponseSink | null;
+  readonly #local: LocalRecorder | null;
 
   /** `local` gets every message of this handler whether or not the channel has subscribers (its OpenTelemetry recorder). */
-  constructor(policy: PrefixPolicy, local: ResponseSink | null) {
+  constructor(policy: PrefixPolicy, local: LocalRecorder | null) {
     this.#policy = policy;
     this.#local = local;
   }
@@ -41,8 +48,9 @@ export class RequestObserver {
   /** Times `res` from now to its close. `afterV1`: the path after /v1/, or null outside /v1. */
   observe(req: IncomingMessage, res: ServerResponse, requestId: string, afterV1: string | null): void {
     const startedAt = performance.now();
+    const parent = this.#local?.parentOf(req);
     res.once('close', () => {
-      this.#publish({
+      this.#publish(parent, {
         requestId,
         method: req.method ?? 'GET',
         route: afterV1 === null ? null : routeTemplate(afterV1, this.#policy),
@@ -57,12 +65,13 @@ export class RequestObserver {
   /** A WebSocket upgrade has no response object: the handler says when and how it was answered. */
   observeUpgrade(req: IncomingMessage, requestId: string, afterV1: string): UpgradeObservation {
     const startedAt = performance.now();
+    const parent = this.#local?.parentOf(req);
     let done = false;
     return {
       answered: (status, errorCode) => {
         if (done) return;
         done = true;
-        this.#publish({
+        this.#publish(parent, {
           requestId,
           method: req.method ?? 'GET',
           route: routeTemplate(afterV1, this.#policy),
@@ -75,9 +84,9 @@ export class RequestObserver {
     };
   }
 
-  #publish(message: HttpResponseMessage): void {
+  #publish(parent: unknown, message: HttpResponseMessage): void {
     if (this.#local !== null) {
-      try { this.#local(message); } catch { /* a recorder must not break serving */ }
+      try { this.#local.record(message, parent); } catch { /* a recorder must not break serving */ }
     }
     if (httpResponseChannel.hasSubscribers) httpResponseChannel.publish(message);
   }
