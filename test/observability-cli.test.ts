@@ -117,7 +117,8 @@ describe('serve --log json --metrics-port', () => {
     expect(exec.status).toBe(201);
     expect((await postJson(`${r.origin}/v1/tenant-x/boxes/${boxId}/exec`, { command: 'true' })).status).toBe(429);
     expect((await request(`${r.origin}/v1/boxes/nope`)).status).toBe(404);
-    await until(() => jsonLines(r.stderr()).filter((l) => l.msg === 'request').length >= 4, 5000, 'four request lines');
+    expect((await request(`${r.origin}/v1/boxes`, { method: 'PROPFIND' })).status).toBe(405);
+    await until(() => jsonLines(r.stderr()).filter((l) => l.msg === 'request').length >= 5, 5000, 'five request lines');
 
     const { families: m, text } = await scrape(url);
     const duration = m.get('http_server_request_duration_seconds')!;
@@ -132,6 +133,9 @@ describe('serve --log json --metrics-port', () => {
     expect(series({ method: 'POST', route: '/v1/{prefix}/boxes/{box_id}/exec', status: '201' }).count).toBe('1');
     expect(series({ method: 'POST', route: '/v1/{prefix}/boxes/{box_id}/exec', status: '429' }).count).toBe('1');
     expect(series({ method: 'GET', route: '/v1/{prefix}/boxes/{box_id}', status: '404' }).count).toBe('1');
+    // Methods outside the standard set share one label value: clients cannot grow the series count.
+    expect(series({ method: '_OTHER', route: '/v1/{prefix}/boxes', status: '405' }).count).toBe('1');
+    expect(text).not.toContain('method="PROPFIND"');
     const histogramText = text.split('\n').filter((l) => l.startsWith('http_server_request_duration_seconds')).join('\n');
     expect(histogramText).not.toContain(boxId);
     expect(histogramText).not.toContain('tenant-x');

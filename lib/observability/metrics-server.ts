@@ -9,6 +9,7 @@ import { type Server, createServer } from 'node:http';
 import type * as PromClient from 'prom-client';
 import type { BoxliteHandler } from '../http/handler';
 import type { Runtime } from '../runtime/runtime-types';
+import { methodLabel } from './method-label';
 import { CHANNEL_NAMES, type HttpResponseMessage, type LimitName, type LimitRejectionMessage } from './channels';
 
 /** Seconds; the HTTP semantic conventions' advice, so Prometheus and OpenTelemetry histograms line up. */
@@ -88,7 +89,7 @@ export function createMetricsRegistry(handler: BoxliteHandler, runtime: Runtime)
 
   const onResponse = (m: unknown) => {
     const { method, route, status, durationMs } = m as HttpResponseMessage;
-    duration.observe({ method, route: route ?? 'unmatched', status: String(status) }, durationMs / 1000);
+    duration.observe({ method: methodLabel(method), route: route ?? 'unmatched', status: String(status) }, durationMs / 1000);
   };
   const onRejection = (m: unknown) => rejections.inc({ limit: (m as LimitRejectionMessage).limit });
   const onReap = () => reaps.inc();

@@ -12,13 +12,12 @@ import type { IncomingMessage } from 'node:http';
 import type * as OtelApi from '@opentelemetry/api';
 import type { HttpResponseMessage, LimitRejectionMessage } from './channels';
 import { type ObservedHandler, countBoxes, totalUsage } from './live-handlers';
+import { methodLabel } from './method-label';
 import type { OpenTelemetryOptions } from './otel-options';
 
 
 /** http.server.request.duration's buckets, as the HTTP semantic conventions advise (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-/** Methods recorded as sent; any other is '_OTHER' (semantic conventions: bounded cardinality). */
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
 const SCOPE = 'boxlite-native';
 
 function loadOpenTelemetryApi(): typeof OtelApi {
@@ -34,7 +33,7 @@ function loadOpenTelemetryApi(): typeof OtelApi {
 /** The attributes of one answered request (HTTP semantic conventions). */
 export function requestAttributes(m: HttpResponseMessage): Record<string, string | number> {
   const attributes: Record<string, string | number> = {
-    'http.request.method': KNOWN_METHODS.has(m.method) ? m.method : '_OTHER',
+    'http.request.method': methodLabel(m.method),
     'http.response.status_code': m.status,
   };
   if (m.route !== null) attributes['http.route'] = m.route;
