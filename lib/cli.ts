@@ -22,6 +22,10 @@ import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
+import {
+  OBSERVABILITY_OPTIONS, OBSERVABILITY_USAGE, type Observability, type ObservabilityArgs, openObservability,
+  parseObservabilityArgs,
+} from './observability/cli-observability';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
 const LIMIT_NAMES = [
@@ -67,7 +71,7 @@ Options:
   --spill-dir DIR              where spill files go (default: the temp dir)
   --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
                                (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
-  -h, --help         this text
+${OBSERVABILITY_USAGE}  -h, --help         this text
   -v, --version      the package version
 
 Run under npm (npm run serve), the server stops when npm does, even if npm is
@@ -84,8 +88,12 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+/** Set once the log is open: warnings follow its format (JSON lines with --log json). */
+let observability: Observability | undefined;
+
 function warn(message: string): void {
-  process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
+  if (observability !== undefined) observability.warn(message);
+  else process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
 }
 
 function isLoopback(host: string): boolean {
@@ -105,6 +113,7 @@ interface ServeArgs {
   allowedOrigins?: string[];
   limits: Partial<Record<LimitName, number>>;
   execLimits: ExecutionLimits;
+  observability: ObservabilityArgs;
 }
 
 /** "64M" -> bytes (K/M/G are powers of 1024); fails with the flag's name. */
@@ -164,6 +173,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
         'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
         'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
+        ...OBSERVABILITY_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -198,11 +208,14 @@ function parseServeArgs(argv: string[]): ServeArgs {
   } catch (err) {
     fail(`--base-path: ${(err as Error).message}`);
   }
+  const observability = parseObservabilityArgs(v);
+  if (typeof observability === 'string') fail(observability, 1);
   const hosts = listFlag(v['allowed-hosts']);
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
     port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
     allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit), execLimits: parseExecLimits(v),
+    observability,
   };
 }
 
@@ -272,6 +285,14 @@ function forgetApiKeyFromEnvironment(): void {
 
 async function serve(argv: string[]): Promise<void> {
   const args = parseServeArgs(argv);
+  // The log, and the metrics listener bound now (a taken port fails before
+  // anything is opened): lib/observability/.
+  try {
+    observability = await openObservability(args.observability);
+  } catch (err) {
+    fail((err as Error).message, 1);
+  }
+  const obs = observability;
   const auth = chooseAuth(args);
   forgetApiKeyFromEnvironment();
   let opened;
@@ -298,18 +319,21 @@ async function serve(argv: string[]): Promise<void> {
       basePath: args.basePath,
       allowedHosts: hostsFor(args),
       allowedOrigins: args.allowedOrigins,
+      ...obs.handlerOptions(),
     });
   } catch (err) {
     await runtime.close();
     cleanup();
     fail((err as Error).message);
   }
+  const metricsUrl = obs.metricsUrl;
   // requireHostHeader off: the handler answers a missing Host itself, with the envelope.
-  const server = createServer({ requireHostHeader: false }, handler);
+  // /healthz and /readyz are answered in front of it (lib/observability/health.ts).
+  const server = createServer({ requireHostHeader: false }, obs.serve(handler, runtime));
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
-  const detachServerEvents = attachBoxliteServerEvents(server);
+  const detachServerEvents = attachBoxliteServerEvents(server, obs.serverEventsOptions());
   server.on('error', (err) => {
     process.stderr.write(`boxlite-native: ${err.message}\n`);
     void shutdown(1);
@@ -324,6 +348,7 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
       process.exit(code === 0 ? 1 : code);
     }, 10_000).unref();
+    obs.logger.log('info', 'shutdown', { exit_code: code });
     server.close();
     server.closeAllConnections();
     try {
@@ -334,6 +359,7 @@ async function serve(argv: string[]): Promise<void> {
       code = code === 0 ? 1 : code;
     }
     detachServerEvents(); // writes the pending rate-limit summaries
+    await obs.close();
     try { cleanup(); } catch { /* a leftover temp dir is not worth a failed exit */ }
     process.exit(code);
   }
@@ -349,7 +375,12 @@ async function serve(argv: string[]): Promise<void> {
     const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
     const prefixLabel = args.prefix === undefined ? 'none' : args.prefix === '*' ? 'any (or none)' : fixedPrefix.slice(0, -1);
     process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
-      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`);
+      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`
+      + (metricsUrl === null ? '' : `  metrics: ${metricsUrl}\n`));
+    obs.logger.log('info', 'startup', {
+      url: `http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`, engine: args.engine, auth: auth.label,
+      metrics_url: metricsUrl, pid: process.pid,
+    });
   });
 }
 

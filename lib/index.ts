@@ -16,3 +16,9 @@ export type {
   Authenticate, Authorize, AuthorizeDetails, BearerTokenAuthOptions, Principal, Action, PathPrefixOption,
   BoxliteServerEventsOptions, RefusalEvent, AllowedHostsOption,
 } from './http';
+// Observability: diagnostics_channel names, OpenTelemetry opt-in, health routes.
+export { CHANNEL_NAMES, instrumentOpenTelemetry, createHealthCheck } from './observability';
+export type {
+  ExecTraceContext, HttpResponseMessage, LimitName, LimitRejectionMessage, ExecReapMessage, OutputSpillMessage,
+  OpenTelemetryOptions, HealthCheck, HealthCheckOptions, HandlerUsage,
+} from './observability';

@@ -117,6 +117,9 @@ void ExecCore::Append(int stream, const uint8_t* bytes, size_t len) {
     if (!spool.AppendToSpill(limits_.spillDir, limits_.spillBytes, data, len, &error)) {
       OverflowLocked("resource exhausted: output could not be spilled to disk (" + error + ")", len);
       kill = true;
+    } else {
+      spilledTotal_ += len;
+      core_->NoteSpilled(len);
     }
   } else {
     OverflowLocked("resource exhausted: unread output exceeded the limit of " + std::to_string(limits_.memoryBytes) +

@@ -91,6 +91,12 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
   void Discard(int stream);
 
+  // Bytes of this execution's output ever written to its spill files (any thread).
+  uint64_t SpilledTotal() {
+    std::lock_guard<std::mutex> lock(bufMu_);
+    return spilledTotal_;
+  }
+
   // JS thread only.
   bool exitDelivered = false;
   bool completeDelivered = false;
@@ -125,6 +131,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   bool overflowed_ = false;
   std::string reason_;
   uint64_t droppedBytes_ = 0;
+  uint64_t spilledTotal_ = 0;  // guarded by bufMu_
 };
 
 }  // namespace boxlite

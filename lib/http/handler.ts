@@ -30,6 +30,11 @@ import { type ErrorContext, sendError } from './protocol/respond';
 import { type RouteMatch, type RouteName, actionFor, allowedMethods, matchRoute } from './routing/router';
 import { Limits, defaultMaxExecutions } from './guards/limits';
 import { SessionRegistry } from './exec/sessions';
+import { OpenTelemetryRecorder } from '../observability/opentelemetry';
+import type { OpenTelemetryOptions } from '../observability/otel-options';
+import { RequestObserver } from '../observability/request-observer';
+import { makeReapReporter, makeRejectionReporter, recordedByHandler } from '../observability/handler-events';
+import { type HandlerUsage, type ObservedHandler, registerHandler, unregisterHandler } from '../observability/live-handlers';
 
 export interface BoxliteHandlerOptions {
   /**
@@ -77,8 +82,19 @@ export interface BoxliteHandlerOptions {
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
   tmpDir?: string;
-  /** Called for every 5xx answer and for background errors. Default: one line on stderr. Never given request headers. */
+  /**
+   * Called for every 5xx answer (with its X-Request-Id) and for background
+   * errors (requestId 'background': a failed kill, a reaper signal). Default:
+   * one line on stderr. Never given request headers. See README "Operating it".
+   */
   onError?: (err: unknown, requestId: string) => void;
+  /**
+   * Record this handler's requests, caps and gauges with OpenTelemetry
+   * (@opentelemetry/api, an optional peer dependency: install it to use this).
+   * true: the global providers; or give a meterProvider / tracerProvider.
+   * Default off. For every handler at once, see instrumentOpenTelemetry().
+   */
+  openTelemetry?: boolean | OpenTelemetryOptions;
   /**
    * Web origins allowed to call the API (e.g. ['http://localhost:3000'] for a
    * web UI), answered with CORS headers. Default none: any request carrying
@@ -113,6 +129,8 @@ export interface BoxliteHandler {
   close(): Promise<void>;
   /** Executions currently tracked. */
   readonly activeExecutions: number;
+  /** What the handler holds right now: running executions, attached sockets, file transfers (for gauges). */
+  usage(): HandlerUsage;
 }
 
 type Admitted = { match: RouteMatch; principal: Principal };
@@ -212,19 +230,42 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   if (pongTimeoutMs < pingIntervalMs) {
     throw new TypeError(`createBoxliteHandler: pongTimeoutMs (${pongTimeoutMs}) must be at least pingIntervalMs (${pingIntervalMs})`);
   }
+  if (options.openTelemetry !== undefined && typeof options.openTelemetry !== 'boolean'
+    && (options.openTelemetry === null || typeof options.openTelemetry !== 'object')) {
+    throw new TypeError('createBoxliteHandler: openTelemetry must be true, false or { meterProvider, tracerProvider }');
+  }
+  const observed: ObservedHandler = {
+    runtime,
+    ownRecorder: Boolean(options.openTelemetry),
+    usage: () => {
+      const u = limits.usage();
+      return { executionsRunning: u.executions, attachSockets: u.attachSockets, fileTransfers: u.fileTransfers };
+    },
+  };
+  const otel = options.openTelemetry
+    ? new OpenTelemetryRecorder(options.openTelemetry === true ? {} : options.openTelemetry, () => [observed])
+    : null;
+  const observer = new RequestObserver(resolved.prefixPolicy, otel === null ? null : {
+    record: (message, parent) => {
+      recordedByHandler.add(message);
+      otel.recordResponse(message, parent);
+    },
+    parentOf: (req) => otel.parentOf(req),
+  });
+  const idleTimeoutMs = positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000);
   const limits = new Limits({
     maxExecutions: positiveInteger(options.maxExecutions, 'maxExecutions', defaultMaxExecutions()),
     maxExecutionsPerBox: positiveInteger(options.maxExecutionsPerBox, 'maxExecutionsPerBox', 64),
     maxBoxes: positiveInteger(options.maxBoxes, 'maxBoxes', 256),
     maxAttachSockets: positiveInteger(options.maxAttachSockets, 'maxAttachSockets', 256),
     maxFileTransfers: positiveInteger(options.maxFileTransfers, 'maxFileTransfers', 16),
-  });
+  }, makeRejectionReporter(otel));
   const sessions = new SessionRegistry({
-    idleTimeoutMs: positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000),
+    idleTimeoutMs,
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
-  }, backgroundError);
+  }, backgroundError, makeReapReporter(otel, idleTimeoutMs));
   const guard = makeRequestGuard({
     allowedOrigins: options.allowedOrigins,
     allowedHosts: options.allowedHosts,
@@ -350,10 +391,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
         return;
       }
       const requestId = requestIdFor(req);
+      if (observer.active) observer.observe(req, res, requestId, null);
       sendError(req, res, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'), errorContext(requestId));
       return;
     }
     const requestId = requestIdFor(req);
+    if (observer.active) observer.observe(req, res, requestId, afterV1);
     const refusal = guard.check(req, afterV1, requestId, false);
     if (refusal !== null) {
       sendError(req, res, refusal, errorContext(requestId));
@@ -369,6 +412,8 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     if (afterV1 === null) return false;
     const requestId = requestIdFor(req);
     const ctx = errorContext(requestId);
+    const observation = observer.active ? observer.observeUpgrade(req, requestId, afterV1) : null;
+    if (observation !== null) ctx.onUpgradeRefused = (status, code) => observation.answered(status, code);
     // A reset during the handshake must not become an uncaught 'error' (ws
     // adds its own listener once it owns the socket; this one stays harmless).
     socket.on('error', () => undefined);
@@ -388,13 +433,15 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       // behind this handler's back answers 404 here, as the spec says).
       await runtime.getBox(match.boxId as string);
       upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx,
-        { limits, pongTimeoutMs });
+        { limits, pongTimeoutMs, onUpgraded: observation === null ? undefined : () => observation.answered(101, null) });
     }).catch((err) => rejectUpgrade(socket, err, ctx));
     return true;
   };
 
   handler.close = async function close(): Promise<void> {
     closed = true;
+    unregisterHandler(observed);
+    otel?.close();
     guard.close();
     idempotency.clear();
     await sessions.closeAll();
@@ -402,5 +449,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   };
 
   Object.defineProperty(handler, 'activeExecutions', { get: () => sessions.size, enumerable: true });
+  handler.usage = observed.usage;
+  registerHandler(observed);
   return handler;
 }

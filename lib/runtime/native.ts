@@ -82,6 +82,8 @@ export interface NativeExecution {
   /** Nobody will read stream 0/1 any more: drop its held and future output. */
   discardOutput(stream: 0 | 1): void;
   readonly exited: boolean;
+  /** Bytes of this execution's output ever written to its spill files. */
+  readonly spilledBytes: number;
 }
 
 export interface NativeBox {
@@ -108,6 +110,10 @@ export interface NativeRuntime {
   /** Frees every native handle to box `id` (after stop; see RuntimeCore::ReleaseBoxHandles). */
   releaseBoxHandles(id: string): void;
   readonly closed: boolean;
+  /** Bytes of output ever spilled to disk, all executions. */
+  readonly spilledOutputBytes: number;
+  /** Unread output held in memory now, all executions. */
+  readonly bufferedOutputBytes: number;
   readonly libraryPath: string;
   readonly libraryVersion: string;
   readonly capabilities: RuntimeCapabilities;

@@ -246,4 +246,16 @@ export interface Runtime extends AsyncDisposable {
   /** Idempotent. Pending work rejects with StoppedError. */
   close(): Promise<void>;
   readonly closed: boolean;
+  /**
+   * Unread execution output right now: held in memory, and spilled to disk
+   * since the runtime opened (a counter). For metrics (README "Operating it").
+   */
+  outputStats?(): OutputStats;
+}
+
+export interface OutputStats {
+  /** Unread output held in memory now, all executions (bytes). */
+  bufferedBytes: number;
+  /** Output written to spill files since the runtime opened, all executions (bytes, only grows). */
+  spilledBytesTotal: number;
 }

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
+import { execTracingObserved, outputSpillChannel } from '../observability/channels';
+import { traceExecution } from '../observability/exec-tracing';
 import {
   loadAddon,
   type NativeBox,
@@ -31,6 +33,7 @@ import type {
   Runtime as RuntimeApi,
   RuntimeCapabilities,
   RuntimeMetrics,
+  OutputStats,
   RuntimeOpenOptions,
   RuntimeRestOptions,
 } from './runtime-types';
@@ -249,7 +252,7 @@ const STDERR = 1;
 /** A command running in a box. Created by `box.exec()`. */
 export class Execution implements ExecutionApi {
   /** Generated here: libboxlite executions carry no id of their own. */
-  readonly id: string = randomUUID();
+  readonly id: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable;
@@ -270,7 +273,9 @@ export class Execution implements ExecutionApi {
   #stdinBytes = 0;
 
   /** @internal Use `box.exec()`. */
-  constructor(signal?: AbortSignal, limits: Required<Pick<ExecutionLimits, 'maxStdinBytes'>> = { maxStdinBytes: DEFAULT_LIMITS.maxStdinBytes }) {
+  constructor(signal?: AbortSignal, limits: Required<Pick<ExecutionLimits, 'maxStdinBytes'>> = { maxStdinBytes: DEFAULT_LIMITS.maxStdinBytes },
+    id: string = randomUUID()) {
+    this.id = id;
     this.#maxStdinBytes = limits.maxStdinBytes;
     // Output is pulled: the addon keeps it (bounded, spilling to disk) until
     // the Readable asks, so a reader that does not read holds no JS memory
@@ -509,7 +514,15 @@ export class Box implements BoxApi {
     await this.#call((b) => b.copyOut(guestSrc, hostDst));
   }
 
-  async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
+  exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
+    // Published on tracingChannel('boxlite:exec') when someone listens; a
+    // command that is not a string is refused by #exec, untraced.
+    if (!execTracingObserved() || typeof command !== 'string') return this.#exec(command, args, options);
+    const tty = options !== null && typeof options === 'object' && options.tty === true;
+    return traceExecution(this.id, command, tty, (executionId) => this.#exec(command, args, options, executionId));
+  }
+
+  async #exec(command: string, args: string[] | undefined, options: ExecOptions, executionId?: string): Promise<Execution> {
     const limits = this.#runtime._limits;
     const spec: NativeExecSpec = {
       ...toExecSpec(command, args, options),
@@ -519,10 +532,13 @@ export class Box implements BoxApi {
       runtimeOutputMemoryBytes: limits.maxRuntimeBufferedOutputBytes,
     };
     options.signal?.throwIfAborted();
-    const execution = new Execution(options.signal, limits);
+    const execution = new Execution(options.signal, limits, executionId);
     const listener = listenerOf.get(execution)!;
     const native = await this.#call((b) => b.exec(spec, listener));
     attach.get(execution)!(native);
+    const boxId = this.id;
+    const reportSpill = () => publishSpill(boxId, execution.id, native);
+    execution.wait().then(reportSpill, reportSpill);
     return execution;
   }
 
@@ -575,6 +591,13 @@ export class Box implements BoxApi {
       }
     }
   }
+}
+
+/** boxlite:output.spill, once the execution's output is complete, when some of it went to disk. */
+function publishSpill(boxId: string, executionId: string, native: NativeExecution): void {
+  if (!outputSpillChannel.hasSubscribers) return;
+  const spilledBytes = native.spilledBytes;
+  if (spilledBytes > 0) outputSpillChannel.publish({ boxId, executionId, spilledBytes });
 }
 
 const STALE_HANDLE_RETRY_DELAYS_MS = [0, 5, 25];
@@ -717,6 +740,10 @@ export class Runtime implements RuntimeApi {
 
   metrics(): Promise<RuntimeMetrics> {
     return this.#native.metrics();
+  }
+
+  outputStats(): OutputStats {
+    return { bufferedBytes: this.#native.bufferedOutputBytes, spilledBytesTotal: this.#native.spilledOutputBytes };
   }
 
   /**

@@ -34,10 +34,13 @@ export class SessionRegistry {
   private readonly reaping = new Set<ExecSession>();
   private readonly timings: SessionTimings;
   private readonly onBackgroundError: (err: unknown) => void;
+  private readonly onReap: ((session: ExecSession) => void) | undefined;
 
-  constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void) {
+  /** `onReap` is told of every idle execution reaped (the boxlite:exec.reap event). */
+  constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void, onReap?: (session: ExecSession) => void) {
     this.timings = timings;
     this.onBackgroundError = onBackgroundError;
+    this.onReap = onReap;
   }
 
   get size(): number {
@@ -87,6 +90,11 @@ export class SessionRegistry {
     this.reaping.add(session);
     session.done.then(() => this.reaping.delete(session), () => this.reaping.delete(session));
     session.reap();
+    if (this.onReap !== undefined) {
+      try {
+        this.onReap(session);
+      } catch { /* an observer must not stop the reaper */ }
+    }
   }
 
   /**
