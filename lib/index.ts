@@ -16,3 +16,12 @@ export type {
   Authenticate, Authorize, AuthorizeDetails, BearerTokenAuthOptions, Principal, Action, PathPrefixOption,
   BoxliteServerEventsOptions, RefusalEvent, AllowedHostsOption,
 } from './http';
+// Runtime.rest()'s client (lib/remote/): the same API against a BoxLite REST server, no addon.
+export { RemoteRuntime, MAX_PAGE_SIZE as REST_MAX_PAGE_SIZE } from './remote/remote-runtime';
+export type { ListBoxesOptions } from './remote/remote-runtime';
+export { RemoteBox } from './remote/remote-box';
+export type { CallOptions } from './remote/remote-box';
+export { RemoteExecution } from './remote/remote-execution';
+export { REQUEST_CHANNEL as REST_REQUEST_CHANNEL } from './remote/http-client';
+export type { RequestMessage as RestRequestMessage } from './remote/http-client';
+export type { RemoteErrorFields, RemoteBoxliteError } from './remote/remote-error';
