@@ -35,7 +35,9 @@ import type {
   RuntimeRestOptions,
 } from './runtime-types';
 import { OutputLimitError } from './output-limit-error';
-import type { RemoteRuntime } from '../remote/remote-runtime';
+// A cycle by design: lib/remote uses this module's argument checks (plain
+// functions, read at call time), and nothing here runs at load time.
+import { RemoteRuntime } from '../remote/remote-runtime';
 
 // ---- argument checks (the addon re-checks types; these give the nicer texts) ----
 
@@ -645,10 +647,7 @@ export class Runtime implements RuntimeApi {
   static async rest(options: RuntimeRestOptions): Promise<Runtime | RemoteRuntime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     if (options.client === undefined || options.client === 'typescript') {
-      // Required on first use, not at load: lib/remote imports this module's argument checks.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { RemoteRuntime: Remote } = require('../remote/remote-runtime') as typeof import('../remote/remote-runtime');
-      return Remote.connect(options);
+      return RemoteRuntime.connect(options);
     }
     if (options.client !== 'libboxlite') throw invalid("client must be 'typescript' or 'libboxlite'");
     const limits = resolveLimits(options.limits);
