@@ -14,6 +14,9 @@ import { AttachConnection, type AttachOptions } from './attach-connection';
 import type { HttpClient } from './http-client';
 import { segment } from './http-client';
 
+/** Output held per stream before the attach socket stops being read (bytes); plus at most one frame. */
+export const OUTPUT_HIGH_WATER_MARK = 1 << 20;
+
 export interface RemoteExecutionInit {
   id: string;
   boxId: string;
@@ -43,8 +46,10 @@ export class RemoteExecution implements ExecutionApi {
     this.id = init.id;
     this.boxId = init.boxId;
     this.#client = init.client;
-    this.stdout = new Readable({ read: () => this.#conn?.resume() });
-    this.stderr = new Readable({ read: () => this.#conn?.resume() });
+    // Room for a few server frames (64 KiB blocks) before the socket is
+    // paused: pausing per frame would cost a TCP round of backpressure each.
+    this.stdout = new Readable({ highWaterMark: OUTPUT_HIGH_WATER_MARK, read: () => this.#conn?.resume() });
+    this.stderr = new Readable({ highWaterMark: OUTPUT_HIGH_WATER_MARK, read: () => this.#conn?.resume() });
     this.stdin = new Writable({
       write: (chunk: Buffer, _enc, callback) => this.#conn.sendStdin(chunk, (err) => callback(err ?? null)),
       final: (callback) => this.#conn.sendEof((err) => callback(err ?? null)),
