@@ -18,6 +18,7 @@ describe('errorResponse includeBoxliteCode', () => {
       expect(Object.keys(r.body.error)).toEqual(['message', 'type', 'code', 'boxlite_code', 'request_id']);
     }
     const noId = errorResponse(new NotFoundError('box not found: b'), { includeBoxliteCode: true });
+    expect(Object.keys(noId.body.error)).toEqual(['message', 'type', 'code', 'boxlite_code']);
     expect(serializeErrorBody(noId.body)).toBe('{"error":{"message":"box not found: b","type":"NotFoundError","code":"not_found","boxlite_code":2}}');
   });
 

@@ -71,12 +71,14 @@ export function errorResponse(err: unknown, options?: ErrorResponseOptions): Err
   return r;
 }
 
-/** The error's own numeric BoxLite code when it is one of 1..21, else undefined. Never throws. */
+/** The error's own numeric BoxLite code when it is an integer in 1..21, else undefined. Never throws. */
 function numericBoxliteCodeOf(err: unknown): number | undefined {
   try {
-    if (typeof err !== 'object' || err === null) return undefined;
-    const code: unknown = (err as { boxliteCode?: unknown }).boxliteCode;
-    return typeof code === 'number' && Number.isInteger(code) && code >= 1 && code <= MAX_BOXLITE_CODE ? code : undefined;
+    // Stryker disable next-line OptionalChaining: without it null and undefined throw into the catch below: the same undefined
+    const code: unknown = (err as { readonly boxliteCode?: unknown } | null | undefined)?.boxliteCode;
+    // Number.isInteger also rules out every non-number.
+    return Number.isInteger(code) && (code as number) >= 1 && (code as number) <= MAX_BOXLITE_CODE ? code as number : undefined;
+    // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined
   } catch {
     return undefined; // a throwing getter or a revoked Proxy: no code to tell
   }
