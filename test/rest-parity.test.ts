@@ -191,6 +191,19 @@ describe.each<Mode>(['embedded', 'rest'])('%s runtime', (mode) => {
     clearFaults(t.home);
   });
 
+  it('an injected stdin fault fails the stdin Writable with the same error', async () => {
+    const ex = await box.exec('cat');
+    inject(rule({ op: 'stdin_write', code: 4, message: 'invalid state: stdin refused by an injected fault' }));
+    const failed = new Promise<Error>((resolve) => ex.stdin.once('error', resolve));
+    ex.stdin.write('x');
+    const err = await failed;
+    expect(err).toBeInstanceOf(BoxliteError);
+    clearFaults(t.home);
+    await ex.kill();
+    expect(await ex.wait()).toBe(-9);
+    record(mode, 'stdin-fault', { className: err.constructor.name, code: (err as BoxliteError).boxliteCode, message: err.message });
+  });
+
   it('a create after an injected resource fault: REST retries it and creates exactly one box', async () => {
     inject(rule({ op: 'create_box', code: 20, message: 'resource exhausted: injected, no capacity' }));
     const attempt = t.rt.createBox({ image: 'alpine:latest', name: 'retried', autoRemove: false });

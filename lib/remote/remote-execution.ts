@@ -7,12 +7,16 @@
 // highWaterMark plus one frame). The exit frame follows the last output frame:
 // wait() resolves once, after every byte was pushed.
 import { Readable, Writable } from 'node:stream';
-import { InvalidArgumentError, StoppedError } from '../errors/errors';
+import { boxliteCodeForMessagePrefix } from '../errors/classify';
+import { BoxliteError, BoxliteErrorCode, InvalidArgumentError, StoppedError } from '../errors/errors';
 import type { Execution as ExecutionApi } from '../runtime/runtime-types';
 import { OutputLimitError } from '../runtime/output-limit-error';
 import { AttachConnection, type AttachOptions } from './attach-connection';
 import type { HttpClient } from './http-client';
 import { segment } from './http-client';
+
+/** How the server's error frame reports a failed stdin write (lib/http/exec/exec-session.ts). */
+const STDIN_FAILURE = 'stdin: ';
 
 /** Output held per stream before the attach socket stops being read (bytes); plus at most one frame. */
 export const OUTPUT_HIGH_WATER_MARK = 1 << 20;
@@ -72,6 +76,13 @@ export class RemoteExecution implements ExecutionApi {
       onServerError: (message) => {
         // The server ended it for its output limit: wait() says so, as embedded.
         if (message.startsWith('resource exhausted')) this.#endReason = message;
+        // The engine refused stdin: the embedded runtime fails the Writable
+        // with the engine's error; so does this one, rebuilt from its text.
+        else if (message.startsWith(STDIN_FAILURE)) {
+          const text = message.slice(STDIN_FAILURE.length);
+          const code = boxliteCodeForMessagePrefix(text);
+          this.stdin.destroy(BoxliteError.fromCode(code === 0 ? BoxliteErrorCode.Internal : code, text));
+        }
       },
       onExit: (code) => {
         this.#exitCode = code;
