@@ -78,8 +78,9 @@ function numericBoxliteCodeOf(err: unknown): number | undefined {
     const code: unknown = (err as { readonly boxliteCode?: unknown } | null | undefined)?.boxliteCode;
     // Number.isInteger also rules out every non-number.
     return Number.isInteger(code) && (code as number) >= 1 && (code as number) <= MAX_BOXLITE_CODE ? code as number : undefined;
-    // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined
-  } catch {
+  }
+  // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined
+  catch {
     return undefined; // a throwing getter or a revoked Proxy: no code to tell
   }
 }
