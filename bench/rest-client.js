@@ -14,6 +14,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { finished } = require('node:stream/promises');
 
 const dist = process.env.BOXLITE_DIST ? path.resolve(process.env.BOXLITE_DIST) : path.join(__dirname, '..', 'dist');
 const ECHO_ITERATIONS = Number(process.env.BENCH_REST_ECHO || 150);
@@ -50,7 +51,7 @@ async function ours(runtime) {
     let bytes = 0;
     ex.stdout.on('data', (c) => { bytes += c.length; });
     ex.stderr.resume();
-    await ex.wait();
+    await Promise.all([finished(ex.stdout), ex.wait()]);
     return bytes;
   };
   return {
