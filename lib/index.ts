@@ -25,3 +25,6 @@ export { RemoteExecution } from './remote/remote-execution';
 export { REQUEST_CHANNEL as REST_REQUEST_CHANNEL } from './remote/http-client';
 export type { RequestMessage as RestRequestMessage } from './remote/http-client';
 export type { RemoteErrorFields, RemoteBoxliteError } from './remote/remote-error';
+// The interfaces both runtimes implement (the classes above shadow their names):
+// code written against these runs embedded (Runtime.open) or remote (Runtime.rest).
+export type { Runtime as RuntimeApi, Box as BoxApi, Execution as ExecutionApi } from './runtime/runtime-types';
