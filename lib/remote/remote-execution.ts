@@ -8,7 +8,7 @@
 // wait() resolves once, after every byte was pushed.
 import { Readable, Writable } from 'node:stream';
 import { boxliteCodeForMessagePrefix } from '../errors/classify';
-import { BoxliteError, BoxliteErrorCode, InvalidArgumentError, StoppedError } from '../errors/errors';
+import { BoxliteError, BoxliteErrorCode, InvalidArgumentError, StoppedError, isBoxliteError } from '../errors/errors';
 import type { Execution as ExecutionApi } from '../runtime/runtime-types';
 import { OutputLimitError } from '../runtime/output-limit-error';
 import { AttachConnection, type AttachOptions } from './attach-connection';
@@ -147,10 +147,18 @@ export class RemoteExecution implements ExecutionApi {
     return `boxes/${segment(this.boxId)}/executions/${segment(this.id)}${suffix}`;
   }
 
-  /** SIGKILL (DELETE .../executions/{id}). A no-op once exited. */
+  /**
+   * SIGKILL (DELETE .../executions/{id}). A no-op once exited, as embedded:
+   * a 404 means the server already killed and evicted it (e.g. a retried
+   * DELETE whose first answer was lost).
+   */
   async kill(): Promise<void> {
     if (this.#exitCode !== null) return;
-    await this.#client.empty({ method: 'DELETE', path: this.#path() });
+    try {
+      await this.#client.empty({ method: 'DELETE', path: this.#path() });
+    } catch (err) {
+      if (!isBoxliteError(err, BoxliteErrorCode.NotFound)) throw err;
+    }
   }
 
   async signal(sig: number): Promise<void> {
