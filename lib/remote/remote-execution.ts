@@ -152,25 +152,25 @@ export class RemoteExecution implements ExecutionApi {
    * a 404 means the server already killed and evicted it (e.g. a retried
    * DELETE whose first answer was lost).
    */
-  async kill(): Promise<void> {
+  async kill(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#exitCode !== null) return;
     try {
-      await this.#client.empty({ method: 'DELETE', path: this.#path() });
+      await this.#client.empty({ method: 'DELETE', path: this.#path(), signal: options.signal });
     } catch (err) {
       if (!isBoxliteError(err, BoxliteErrorCode.NotFound)) throw err;
     }
   }
 
-  async signal(sig: number): Promise<void> {
+  async signal(sig: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!Number.isInteger(sig)) throw new InvalidArgumentError('invalid argument: signal must be an integer');
-    await this.#client.empty({ method: 'POST', path: this.#path('/signal'), json: { signal: sig }, idempotent: true });
+    await this.#client.empty({ method: 'POST', path: this.#path('/signal'), json: { signal: sig }, idempotent: true, signal: options.signal });
   }
 
-  async resize(cols: number, rows: number): Promise<void> {
+  async resize(cols: number, rows: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!Number.isInteger(cols) || !Number.isInteger(rows)) {
       throw new InvalidArgumentError('invalid argument: cols and rows must be integers');
     }
-    await this.#client.empty({ method: 'POST', path: this.#path('/resize'), json: { cols, rows } });
+    await this.#client.empty({ method: 'POST', path: this.#path('/resize'), json: { cols, rows }, signal: options.signal });
   }
 
   /** @internal Stops listening (runtime closed): wait() rejects with StoppedError unless it already settled. */
