@@ -22,3 +22,15 @@ export type {
   ExecTraceContext, HttpResponseMessage, LimitName, LimitRejectionMessage, ExecReapMessage, OutputSpillMessage,
   OpenTelemetryOptions, HealthCheck, HealthCheckOptions, HandlerUsage,
 } from './observability';
+// Runtime.rest()'s client (lib/remote/): the same API against a BoxLite REST server, no addon.
+export { RemoteRuntime, MAX_PAGE_SIZE as REST_MAX_PAGE_SIZE } from './remote/remote-runtime';
+export type { ListBoxesOptions } from './remote/remote-runtime';
+export { RemoteBox } from './remote/remote-box';
+export type { CallOptions } from './remote/remote-box';
+export { RemoteExecution } from './remote/remote-execution';
+export { REQUEST_CHANNEL as REST_REQUEST_CHANNEL } from './remote/http-client';
+export type { RequestMessage as RestRequestMessage } from './remote/http-client';
+export type { RemoteErrorFields, RemoteBoxliteError } from './remote/remote-error';
+// The interfaces both runtimes implement (the classes above shadow their names):
+// code written against these runs embedded (Runtime.open) or remote (Runtime.rest).
+export type { Runtime as RuntimeApi, Box as BoxApi, Execution as ExecutionApi } from './runtime/runtime-types';

@@ -37,6 +37,10 @@ import type {
   RuntimeOpenOptions,
   RuntimeRestOptions,
 } from './runtime-types';
+import { OutputLimitError } from './output-limit-error';
+// A cycle by design: lib/remote uses this module's argument checks (plain
+// functions, read at call time), and nothing here runs at load time.
+import { RemoteRuntime } from '../remote/remote-runtime';
 
 // ---- argument checks (the addon re-checks types; these give the nicer texts) ----
 
@@ -52,7 +56,8 @@ function optionalString(value: unknown, name: string, { nonEmpty = false } = {})
   return value;
 }
 
-function requiredString(value: unknown, name: string): string {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function requiredString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw invalid(`${name} must be a non-empty string`);
   return value;
 }
@@ -83,7 +88,8 @@ function optionalSeconds(value: unknown, name: string): number | undefined {
   return value;
 }
 
-function optionalBool(value: unknown, name: string): boolean | undefined {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function optionalBool(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`);
   return value;
@@ -111,7 +117,8 @@ function stringRecord(value: unknown, name: string): Record<string, string> | un
   return out;
 }
 
-function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
   if (options === null || typeof options !== 'object') throw invalid('box options must be an object');
   const image = optionalString(options.image, 'image', { nonEmpty: true });
   const rootfsPath = optionalString(options.rootfsPath, 'rootfsPath', { nonEmpty: true });
@@ -165,7 +172,8 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
   };
 }
 
-function toExecSpec(command: string, args: string[] | undefined, options: ExecOptions): NativeExecSpec {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function toExecSpec(command: string, args: string[] | undefined, options: ExecOptions): NativeExecSpec {
   if (options === null || typeof options !== 'object') throw invalid('exec options must be an object');
   if (options.timeoutSecs !== undefined && typeof options.timeoutSecs !== 'number') {
     throw invalid('timeoutSecs must be a number');
@@ -236,15 +244,7 @@ function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
 const listenerOf = new WeakMap<Execution, NativeOutputListener>();
 const attach = new WeakMap<Execution, (native: NativeExecution) => void>();
 
-/** The output-limit kill, as wait() reports it. */
-export class OutputLimitError extends ResourceExhaustedError {
-  /** The exit code of the killed process. */
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
+export { OutputLimitError };
 
 const STDOUT = 0;
 const STDERR = 1;
@@ -660,9 +660,19 @@ export class Runtime implements RuntimeApi {
     return new Runtime(native, limits);
   }
 
-  /** Opens libboxlite's REST runtime against a BoxLite server: same API, remote boxes. */
-  static async rest(options: RuntimeRestOptions): Promise<Runtime> {
+  /**
+   * The same API against a BoxLite REST server (README "Scaling out"). By
+   * default this package's TypeScript client (lib/remote/), which never loads
+   * the addon; `client: 'libboxlite'` selects libboxlite's own REST runtime.
+   */
+  static async rest(options: RuntimeRestOptions & { client: 'libboxlite' }): Promise<Runtime>;
+  static async rest(options: RuntimeRestOptions): Promise<RemoteRuntime>;
+  static async rest(options: RuntimeRestOptions): Promise<Runtime | RemoteRuntime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    if (options.client === undefined || options.client === 'typescript') {
+      return RemoteRuntime.connect(options);
+    }
+    if (options.client !== 'libboxlite') throw invalid("client must be 'typescript' or 'libboxlite'");
     const limits = resolveLimits(options.limits);
     const native = await loadAddon().openRestRuntime({
       url: requiredString(options.url, 'url'),

@@ -37,7 +37,7 @@ export function sendEmpty(res: ServerResponse, status: number, requestId: string
 
 /** The status, headers and serialized envelope for `err`. */
 export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string; code: string } {
-  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal });
+  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal, includeBoxliteCode: true });
   const headers = r.headers;
   headers['X-Request-Id'] = ctx.requestId;
   if (err instanceof HttpStatusError && err.headers) Object.assign(headers, err.headers);
