@@ -21,39 +21,9 @@ const COMPILERS = {
   'TypeScript 7': path.join(repo, 'node_modules', 'typescript7', 'bin', 'tsc'),
 } as const;
 
-// Touches what needs Node's types (node:http servers, streams), the
-// AsyncDisposable runtime interfaces and the classes that have private fields.
-const BODY = `
-import * as http from 'node:http';
-export async function demo(): Promise<number> {
-  const runtime: Runtime = await Runtime.open({ engine: 'test' });
-  const dispose: () => PromiseLike<void> = runtime[Symbol.asyncDispose].bind(runtime);
-  const handler = createBoxliteHandler(runtime, { auth: 'none' });
-  const server = http.createServer(handler);
-  attachBoxliteUpgrade(server, handler);
-  const t = await openTestRuntime();
-  injectFault(t.homeDir, { op: 'create_box', code: 20 });
-  const box = await t.runtime.createBox({ image: 'alpine' });
-  const ex = await box.exec('echo', ['hi']);
-  ex.stdout.pipe(process.stdout);
-  const err: BoxliteError = BoxliteError.fromCode(2, 'box not found: x');
-  if (err instanceof NotFoundError) console.log(err.boxliteCode);
-  await dispose();
-  return classifyError(err).status + (await ex.wait()) + (bearerTokenAuth(process.env.BOXLITE_API_KEY) ? 1 : 0);
-}
-`;
-
-const ESM = `import { Runtime, BoxliteError, NotFoundError, classifyError, createBoxliteHandler, attachBoxliteUpgrade, bearerTokenAuth } from 'boxlite-native';
-import { openTestRuntime, injectFault } from 'boxlite-native/testing';
-${BODY}`;
-
-const CJS = `import boxlite = require('boxlite-native');
-import testing = require('boxlite-native/testing');
-const { Runtime, BoxliteError, NotFoundError, classifyError, createBoxliteHandler, attachBoxliteUpgrade, bearerTokenAuth } = boxlite;
-type Runtime = boxlite.Runtime;
-type BoxliteError = boxlite.BoxliteError;
-const { openTestRuntime, injectFault } = testing;
-${BODY}`;
+const FIXTURES = path.join(__dirname, 'fixtures', 'types-consumer');
+const ESM = fs.readFileSync(path.join(FIXTURES, 'esm.ts'), 'utf8');
+const CJS = fs.readFileSync(path.join(FIXTURES, 'cjs.ts'), 'utf8');
 
 interface Setting {
   name: string;
