@@ -72,8 +72,13 @@ function barePath() {
   fs.mkdirSync(bin);
   fs.symlinkSync(process.execPath, path.join(bin, 'node'));
   fs.symlinkSync(npmCliPath(), path.join(bin, 'npm'));
-  // npm runs lifecycle scripts with sh; sh compiles nothing.
+  // npm runs lifecycle scripts with sh; sh compiles nothing. The test engine
+  // runs commands as host processes: the README's quick start runs `echo`.
   fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  for (const tool of ['echo', 'cat']) {
+    const found = ['/bin', '/usr/bin'].map((d) => path.join(d, tool)).find((f) => fs.existsSync(f));
+    if (found) fs.symlinkSync(found, path.join(bin, tool));
+  }
   return bin;
 }
 
