@@ -66,11 +66,13 @@ function toTerminal(text) {
   }
 }
 
-/** A progress line: on stderr when npm shows it (foreground scripts), else on the terminal. */
+/**
+ * A progress line. On stderr: npm shows it for a clone's own install (and
+ * with --foreground-scripts), and CI logs keep it; a dependency's install
+ * script output is captured, so it also goes to the terminal when there is one.
+ */
 function progress(line) {
-  const text = `boxlite-native: ${line}\n`;
-  if (process.stderr.isTTY) process.stderr.write(text);
-  else toTerminal(text);
+  warn([line]);
 }
 
 function resolvable(id) {
