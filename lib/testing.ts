@@ -26,12 +26,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { BoxliteErrorCode, EngineError, InvalidArgumentError } from './errors/errors';
+import { BoxliteErrorCode, InvalidArgumentError } from './errors/errors';
 import { Runtime } from './runtime/runtime';
 import type { Runtime as RuntimeApi } from './runtime/runtime-types';
-
-export { type TestEngineLayout, testEngineLibraryPath } from './runtime/test-engine';
 import { testEngineLibraryPath } from './runtime/test-engine';
+
+// Where the engine is: shared with Runtime.open({ engine: 'test' }).
+export { type TestEngineLayout, testEngineLibraryPath } from './runtime/test-engine';
 
 /** Operations the test engine can fail on purpose (README: "Fault injection"). */
 export const FAULT_OPERATIONS = [
