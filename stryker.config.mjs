@@ -4,7 +4,7 @@
 // the wrapper runs one Stryker pass per group below, corrects the vitest
 // runner's miscount of mutants that break module loading, prints one table
 // per file and applies `thresholds.break` to the corrected scores.
-// See README.md, "Mutation testing".
+// See docs/mutation-testing.md.
 
 /**
  * What is mutated, and which suites judge it. Each group is one Stryker pass

@@ -10,7 +10,7 @@
 //                          unset -> no authentication, allowed on loopback only, with a warning.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -74,16 +74,30 @@ Options:
 ${OBSERVABILITY_USAGE}  -h, --help         this text
   -v, --version      the package version
 
-Run under npm (npm run serve), the server stops when npm does, even if npm is
-killed without forwarding the signal.
+Examples:
+  # try it without libboxlite: the bundled test engine (host processes, NOTHING isolated)
+  npx boxlite-native serve --engine test
+  # real boxes: a libboxlite build, on port 8200, Bearer token from the environment
+  BOXLITE_API_KEY=change-me npx boxlite-native serve --library /opt/boxlite/libboxlite.so --port 8200
+  # every interface, behind a proxy that sends Host: boxlite.internal
+  BOXLITE_API_KEY=change-me npx boxlite-native serve --host 0.0.0.0 --allowed-hosts boxlite.internal
+  # then, from a client:
+  curl http://127.0.0.1:8100/v1/config
+
+Every failure exits with status 1 and one message on stderr. Started by npm
+(a package.json script), the server stops when npm does, even if npm is killed
+without forwarding the signal.
 `;
+
+/** What a usage mistake ends with, instead of the whole usage text. */
+const HELP_POINTER = "Run 'boxlite-native --help' for the options and examples.";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function fail(message: string, code = 2): never {
+function fail(message: string, code = 1): never {
   process.stderr.write(`boxlite-native: ${message}\n`);
   process.exit(code);
 }
@@ -161,6 +175,17 @@ function parseLimits(raw: string[] | undefined): Partial<Record<LimitName, numbe
   return limits;
 }
 
+/**
+ * One line for a parseArgs refusal. Node's own text for an unknown option
+ * continues with advice about positionals that does not apply here.
+ */
+function describeParseError(err: Error & { code?: string }): string {
+  const quoted = /'([^']+)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option ${quoted}`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted) return `unexpected argument ${quoted}`;
+  return err.message.split('\n')[0]!.replace(/\.$/, '');
+}
+
 function parseServeArgs(argv: string[]): ServeArgs {
   let parsed;
   try {
@@ -179,7 +204,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
       allowPositionals: false,
     });
   } catch (err) {
-    fail(`${(err as Error).message}\n\n${USAGE}`);
+    fail(`${describeParseError(err as Error & { code?: string })}\n${HELP_POINTER}`);
   }
   const v = parsed.values;
   if (v.help) {
@@ -273,6 +298,62 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
 }
 
 /**
+ * The addon's load errors speak to JS callers ({ libraryPath } for
+ * Runtime.open); a CLI user needs the flags and the environment instead.
+ */
+function inCliTerms(message: string): string {
+  const cut = message.indexOf('\nTwo ways forward:');
+  const what = (cut === -1 ? message : message.slice(0, cut))
+    .replace(/\(libraryPath option\)/g, '(--library)')
+    .replace(/Point libraryPath or BOXLITE_LIBRARY/g, 'Point --library PATH (or BOXLITE_LIBRARY=PATH)');
+  if (cut === -1) return what;
+  const versions = /install libboxlite ([^(]+?) \(/.exec(message.slice(cut))?.[1] ?? 'a supported release';
+  return `${what}\nTwo ways forward:`
+    + `\n  1. Real boxes: get libboxlite ${versions} (the boxlite-c-v<version>-<platform> archives at`
+    + '\n     https://github.com/boxlite-ai/boxlite/releases), then: boxlite-native serve --library /path/to/libboxlite.so'
+    + '\n     (or set BOXLITE_LIBRARY=/path/to/libboxlite.so).'
+    + '\n  2. No libboxlite: boxlite-native serve --engine test runs the bundled test engine'
+    + '\n     (host processes: it isolates nothing; tests and local development only).';
+}
+
+/** Why listen() failed, in the user's terms: which address and port, and what to do. */
+function listenFailure(err: NodeJS.ErrnoException, args: ServeArgs): string {
+  const where = `${args.host.includes(':') ? `[${args.host}]` : args.host}:${args.port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${args.port} is already in use on ${args.host} (another server, or an earlier boxlite-native serve, `
+        + `is listening on ${where}). Stop it, or choose another port: --port ${args.port === 65535 ? 8100 : args.port + 1} `
+        + '(--port 0 picks a free one).';
+    case 'EACCES':
+      return `not allowed to listen on ${where} (ports below 1024 need privileges). Choose a port >= 1024, e.g. --port 8100.`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: ${args.host} is not an address of this machine. Use --host 127.0.0.1, `
+        + 'one of this machine\'s addresses, or 0.0.0.0 for all of them.';
+    default:
+      return `cannot listen on ${where}: ${err.message}`;
+  }
+}
+
+/**
+ * Base URLs a client can use. A wildcard bind (0.0.0.0, ::) is no address a
+ * client can connect to: list loopback and each interface's address instead.
+ */
+function reachableHosts(host: string): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  if (!wildcard) return [host.includes(':') ? `[${host}]` : host];
+  const hosts = [host === '::' ? '[::1]' : '127.0.0.1'];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.internal) continue;
+      if (a.family === 'IPv4') hosts.push(a.address);
+      // `::` also accepts IPv4 (dual stack); link-local IPv6 needs a zone id clients rarely pass.
+      else if (host === '::' && !a.address.toLowerCase().startsWith('fe80')) hosts.push(`[${a.address}]`);
+    }
+  }
+  return [...new Set(hosts)];
+}
+
+/**
  * The server's secret must not reach the commands it runs: the test engine
  * spawns commands with this process's environment (as a box's init would
  * with its own), so BOXLITE_API_KEY is removed from it once read.
@@ -299,11 +380,7 @@ async function serve(argv: string[]): Promise<void> {
   try {
     opened = await openRuntime(args);
   } catch (err) {
-    const hint = args.engine === 'auto'
-      ? '\nPoint the CLI at libboxlite with --library PATH (or BOXLITE_LIBRARY=PATH).'
-        + '\nTo try the API without libboxlite, use --engine test (no isolation).'
-      : '';
-    fail(`cannot open the BoxLite runtime: ${(err as Error).message}${hint}`, 1);
+    fail(`cannot open the BoxLite runtime: ${args.engine === 'auto' ? inCliTerms((err as Error).message) : (err as Error).message}`);
   }
   const { runtime, home, cleanup } = opened;
   if (auth.options.auth === 'none' && (args.host === '0.0.0.0' || args.host === '::') && args.allowedHosts === undefined) {
@@ -334,8 +411,8 @@ async function serve(argv: string[]): Promise<void> {
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
   const detachServerEvents = attachBoxliteServerEvents(server, obs.serverEventsOptions());
-  server.on('error', (err) => {
-    process.stderr.write(`boxlite-native: ${err.message}\n`);
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    process.stderr.write(`boxlite-native: ${server.listening ? err.message : listenFailure(err, args)}\n`);
     void shutdown(1);
   });
 
@@ -371,15 +448,15 @@ async function serve(argv: string[]): Promise<void> {
   server.listen(args.port, args.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;
-    const hostShown = args.host.includes(':') ? `[${args.host}]` : args.host;
     const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
     const prefixLabel = args.prefix === undefined ? 'none' : args.prefix === '*' ? 'any (or none)' : fixedPrefix.slice(0, -1);
-    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
+    const [first, ...others] = reachableHosts(args.host).map((h) => `http://${h}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`);
+    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at ${first}\n`
+      + (others.length > 0 ? `  also at: ${others.join('  ')}\n` : '')
       + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`
       + (metricsUrl === null ? '' : `  metrics: ${metricsUrl}\n`));
     obs.logger.log('info', 'startup', {
-      url: `http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`, engine: args.engine, auth: auth.label,
-      metrics_url: metricsUrl, pid: process.pid,
+      url: first, engine: args.engine, auth: auth.label, metrics_url: metricsUrl, pid: process.pid,
     });
   });
 }
@@ -416,7 +493,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  fail(`unknown command ${JSON.stringify(command)} (the command is serve)\n${HELP_POINTER}`);
 }
 
 main(process.argv.slice(2)).catch((err) => fail(err instanceof Error ? err.stack ?? err.message : String(err), 1));

@@ -1,3 +1,9 @@
+// The declarations a consumer compiles against must name what they use:
+// TypeScript 6+ loads no @types by itself, and a consumer's default lib may
+// lack esnext.disposable (Runtime is AsyncDisposable). preserve="true" keeps
+// these lines in the emitted .d.ts.
+/// <reference types="node" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 export * from './errors/errors';
 export type * from './runtime/runtime-types';
 export * from './errors/http-table';

@@ -128,7 +128,7 @@ describe('boxlite-native serve: flags and log flood', () => {
     }
     const bad = spawnSync(process.execPath, [CLI, 'serve', '--engine', 'test', '--port', '0', '--allowed-origins', '*'],
       { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BOXLITE_API_KEY: '' } });
-    expect(bad.status).toBe(2);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/allowedOrigins/);
   });
 

@@ -170,8 +170,9 @@ export function loadAddon(): NativeAddon {
     throw new EngineError(
       `the boxlite-native addon could not be loaded from ${root}: ${reason}.${logHint} `
         + `No prebuilt addon for ${process.platform}-${process.arch} loads here (this copy has prebuilds for: `
-        + `${shippedPrebuilds(root)}). Fix: install cmake (>= 3.15) and a C++17 compiler, then run `
-        + '`npm rebuild boxlite-native`.',
+        + `${shippedPrebuilds(root)}). To build it from source: install cmake (>= 3.15) and a C++17 compiler, then, `
+        + 'in your project, `npm install --save-dev cmake-js@8 node-addon-api@8 && npm rebuild boxlite-native` '
+        + '(the build tools are not installed with the package: a prebuild needs none).',
       { cause: err },
     );
   }

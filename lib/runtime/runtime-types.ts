@@ -31,6 +31,15 @@ export interface ExecutionLimits {
 }
 
 export interface RuntimeOpenOptions {
+  /**
+   * 'libboxlite' (default): real micro-VMs through libboxlite, found through
+   * `libraryPath`, BOXLITE_LIBRARY or the usual search. 'test': the test
+   * engine bundled with this package, which runs commands as HOST PROCESSES
+   * and ISOLATES NOTHING (tests and local development only; a process warning
+   * says so once). With 'test', `libraryPath` is refused and `homeDir`
+   * defaults to a fresh temporary directory removed by close().
+   */
+  engine?: 'libboxlite' | 'test';
   /** BoxLite home directory (default: $BOXLITE_HOME or ~/.boxlite). One runtime per directory. */
   homeDir?: string;
   /** Path of libboxlite to load (wins over BOXLITE_LIBRARY and the default search). */

@@ -5,7 +5,9 @@
 // arrives once the process exited; `wait()` resolves once the output is
 // complete too (libboxlite's exit event is the barrier).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
@@ -20,6 +22,7 @@ import {
   type NativeOutputListener,
   type NativeRuntime,
 } from './native';
+import { testEngineLibraryPath, warnTestEngineOnce } from './test-engine';
 import type {
   Box as BoxApi,
   BoxInfo,
@@ -636,9 +639,13 @@ export class Runtime implements RuntimeApi {
     if (set?.size === 0) this.#boxes.delete(id);
   });
 
-  private constructor(native: NativeRuntime, limits: ResolvedLimits) {
+  /** Removes the temporary home a test-engine runtime made for itself, after close(). */
+  readonly #removeHome: (() => void) | undefined;
+
+  private constructor(native: NativeRuntime, limits: ResolvedLimits, removeHome?: () => void) {
     this.#native = native;
     this._limits = limits;
+    this.#removeHome = removeHome;
   }
 
   /**
@@ -648,16 +655,37 @@ export class Runtime implements RuntimeApi {
    */
   static async open(options: RuntimeOpenOptions = {}): Promise<Runtime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
-    const libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
+    const engine = options.engine ?? 'libboxlite';
+    if (engine !== 'libboxlite' && engine !== 'test') throw invalid(`engine must be 'libboxlite' or 'test', got ${String(engine)}`);
+    let homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
+    let libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
     const limits = resolveLimits(options.limits);
-    const native = await loadAddon().openRuntime({
-      homeDir,
-      libraryPath,
-      envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
-      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
-    });
-    return new Runtime(native, limits);
+    let removeHome: (() => void) | undefined;
+    if (engine === 'test') {
+      if (libraryPath !== undefined) throw invalid("libraryPath and engine: 'test' exclude each other (the test engine is bundled)");
+      libraryPath = testEngineLibraryPath();
+      warnTestEngineOnce();
+      if (homeDir === undefined) {
+        // Never the user's ~/.boxlite: test-engine boxes are host directories
+        // a real libboxlite must not find there later.
+        const created = mkdtempSync(path.join(tmpdir(), 'boxlite-test-engine-'));
+        homeDir = created;
+        removeHome = () => rmSync(created, { recursive: true, force: true });
+      }
+    }
+    let native: NativeRuntime;
+    try {
+      native = await loadAddon().openRuntime({
+        homeDir,
+        libraryPath,
+        envLibraryPath: engine === 'test' ? undefined : process.env.BOXLITE_LIBRARY || undefined,
+        allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
+      });
+    } catch (err) {
+      removeHome?.();
+      throw err;
+    }
+    return new Runtime(native, limits, removeHome);
   }
 
   /**
@@ -763,7 +791,7 @@ export class Runtime implements RuntimeApi {
    * after close() reject with StoppedError (README "Lifecycle").
    */
   close(): Promise<void> {
-    this.#closing ??= this.#native.close();
+    this.#closing ??= this.#native.close().finally(() => this.#removeHome?.());
     return this.#closing;
   }
 
