@@ -297,6 +297,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   function serve(req: IncomingMessage, res: ServerResponse, afterV1: string, query: string, requestId: string): void {
     const fail = (err: unknown): void => sendError(req, res, err, errorContext(requestId));
+    const failIfRefused = (refusal: void | Error): void => {
+      if (refusal instanceof Error) fail(refusal);
+    };
     const run = ({ match, principal }: Admitted): void => {
       const wrongType = contentTypeProblem(req, match.name);
       if (wrongType !== null) {
@@ -307,7 +310,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
       // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
       const perform = (input: unknown, body: unknown): void => idempotency.perform(
-        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).catch(fail), fail);
+        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).then(failIfRefused, fail), fail);
       const parse = r.parse;
       if (parse === undefined) {
         perform(undefined, undefined);
