@@ -17,6 +17,7 @@ import { IdempotencyStore } from './guards/idempotency';
 import { PageTokens } from './protocol/pagination';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './guards/auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './exec/attach';
+import { DEFAULT_REUSE_MS, RecentBoxes } from './boxes/recent-boxes';
 import * as boxes from './boxes/box-routes';
 import type { HandlerState, ResolvedOptions, Route, RouteContext } from './routing/context';
 import { getConfig, getMe } from './boxes/discovery-routes';
@@ -69,6 +70,12 @@ export interface BoxliteHandlerOptions {
   execIdleTimeoutMs?: number;
   /** Between the reaper's SIGHUP and SIGKILL (default 10 s). */
   execReapGraceMs?: number;
+  /**
+   * How long a box looked up for an exec is reused by the next exec or attach
+   * naming it, instead of asking the engine again (default 2000 ms; 0: ask
+   * every time). See README "Where the speed comes from".
+   */
+  boxReuseMs?: number;
   /** WebSocket keep-alive Ping period (default 15 s; one Ping is also sent right after the upgrade). */
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
@@ -147,6 +154,14 @@ function positive(value: number | undefined, name: string, dflt: number): number
   if (value === undefined) return dflt;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(`createBoxliteHandler: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, name: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createBoxliteHandler: ${name} must be a number >= 0, got ${String(value)}`);
   }
   return value;
 }
@@ -238,7 +253,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   });
   const state: HandlerState = {
     runtime, sessions, limits, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
-    pageTokens: new PageTokens(), idempotency,
+    pageTokens: new PageTokens(), idempotency, recentBoxes: new RecentBoxes(runtime, nonNegative(options.boxReuseMs, 'boxReuseMs', DEFAULT_REUSE_MS)),
   };
   const wss = createWebSocketServer();
   let closed = false;
@@ -388,8 +403,10 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
         throw httpError(400, `invalid argument: ${req.method} /v1/${afterV1} is not a WebSocket endpoint`);
       }
       // The route is box-scoped: the box must still exist (a box removed
-      // behind this handler's back answers 404 here, as the spec says).
-      await runtime.getBox(match.boxId as string);
+      // behind this handler's back answers 404 here, as the spec says). The
+      // POST exec just before has usually looked it up: reused, not asked
+      // again (recent-boxes.ts says what that costs in freshness).
+      await state.recentBoxes.get(match.boxId as string);
       upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx,
         { limits, pongTimeoutMs });
     }).catch((err) => rejectUpgrade(socket, err, ctx));
@@ -400,6 +417,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     closed = true;
     guard.close();
     idempotency.clear();
+    state.recentBoxes.clear();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };

@@ -90,6 +90,7 @@ export const removeBox: Route = route(async (ctx) => {
   await ctx.state.runtime.removeBox(idOrName, { force });
   const boxId = found?.id ?? idOrName;
   ctx.state.sessions.dropBox(boxId);
+  ctx.state.recentBoxes.forget(boxId);
   ctx.state.boxUsers.delete(boxId);
   ctx.state.boxUpdatedAt.delete(boxId);
   sendEmpty(ctx.res, 204, ctx.requestId);

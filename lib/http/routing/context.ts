@@ -9,6 +9,7 @@ import type { RouteMatch } from './router';
 import type { IdempotencyStore } from '../guards/idempotency';
 import type { PageTokens } from '../protocol/pagination';
 import type { SessionRegistry } from '../exec/sessions';
+import type { RecentBoxes } from '../boxes/recent-boxes';
 
 export interface ResolvedOptions {
   jsonLimit: number;
@@ -37,6 +38,8 @@ export interface HandlerState {
   pageTokens: PageTokens;
   /** Answers kept for Idempotency-Key replays (in memory, per handler). */
   idempotency: IdempotencyStore;
+  /** Boxes looked up a moment ago, reused by exec and attach (recent-boxes.ts). */
+  recentBoxes: RecentBoxes;
 }
 
 export interface RouteContext {
