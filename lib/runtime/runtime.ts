@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
+import { dataOfChunk } from './chunk-headroom';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
 import {
@@ -221,11 +222,12 @@ function isRuntimeClosedError(err: unknown): boolean {
 
 // ---- Execution ----------------------------------------------------------------
 
+// Each chunk holds a spare byte before its data (chunk-headroom.ts).
 function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
   if (Array.isArray(data)) {
-    for (const chunk of data) stream.push(chunk);
+    for (const chunk of data) stream.push(dataOfChunk(chunk));
   } else {
-    stream.push(data);
+    stream.push(dataOfChunk(data));
   }
 }
 
