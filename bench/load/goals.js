@@ -23,7 +23,7 @@ const GOALS = [
 ];
 
 function format(value, unit) {
-  if (unit === '%') return `${(value * 100).toFixed(0)}%`;
+  if (unit === '%') return `${(value * 100).toFixed(1)}%`;
   if (unit === 'x') return `${value.toFixed(2)}x`;
   return `${value.toFixed(0)} ${unit}`;
 }
