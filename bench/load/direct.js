@@ -19,7 +19,10 @@ function viaSpawn() {
   return new Promise((resolve, reject) => {
     let bytes = 0;
     const child = spawn(STREAM_COMMAND.command, STREAM_COMMAND.args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    child.stdout.on('data', (chunk) => { bytes += chunk.length; });
+    child.stdout.on('data', (chunk) => {
+      bytes += chunk.length;
+      progress += chunk.length;
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 && bytes === STREAM_BYTES ? resolve(bytes)
       : reject(new Error(`spawn: exit ${code}, ${bytes} bytes`))));
@@ -32,6 +35,7 @@ async function viaAddon(box, { command, args }) {
   const execution = await box.exec(command, args);
   execution.stdout.on('data', (chunk) => {
     bytes += chunk.length;
+    progress += chunk.length;
     if (bytes <= 16) text += chunk;
   });
   execution.stderr.resume();
@@ -42,8 +46,29 @@ async function viaAddon(box, { command, args }) {
   return { bytes, text };
 }
 
+// A phase that stops making progress is a finding, not a hang: this timer
+// keeps the process alive (an execution whose output never arrives leaves
+// nothing else holding the event loop, and Node would exit 0 silently) and
+// fails the phase after STALL_MS without a byte.
+const STALL_MS = 60_000;
+let progress = 0;
+function watchdog() {
+  let seen = -1;
+  let quietSince = Date.now();
+  return setInterval(() => {
+    if (progress !== seen) {
+      seen = progress;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince > STALL_MS) {
+      console.error(`bench/load/direct: no output for ${STALL_MS / 1000} s (${progress} bytes in all): stalled`);
+      process.exit(1);
+    }
+  }, 1000);
+}
+
 async function main() {
   const [mode, a, b] = process.argv.slice(2);
+  const timer = watchdog();
   let runtime = null;
   let box = null;
   let close = async () => {};
@@ -77,6 +102,7 @@ async function main() {
     const { durations, seconds } = await runPool(concurrency, executions, job);
     process.stdout.write(`${JSON.stringify({ bytes: executions * STREAM_BYTES, seconds, durations, ...meter() })}\n`);
   } finally {
+    clearInterval(timer);
     await close();
   }
 }

@@ -33,10 +33,10 @@ function judge(rounds) {
   return GOALS.flatMap((g) => {
     const values = rounds.map((r) => { try { return g.of(r); } catch { return undefined; } })
       .filter((v) => Number.isFinite(v));
-    if (values.length === 0) return [];
+    const goal = g.atLeast !== undefined ? `>= ${format(g.atLeast, g.unit)}` : `<= ${format(g.atMost, g.unit)}`;
+    if (values.length === 0) return [{ id: g.id, label: g.label, goal, met: false, min: '-', median: 'not measured', max: '-' }];
     const s = spread(values);
     const met = g.atLeast !== undefined ? s.median >= g.atLeast : s.median <= g.atMost;
-    const goal = g.atLeast !== undefined ? `>= ${format(g.atLeast, g.unit)}` : `<= ${format(g.atMost, g.unit)}`;
     return [{ id: g.id, label: g.label, goal, met, min: format(s.min, g.unit), median: format(s.median, g.unit),
       max: format(s.max, g.unit) }];
   });

@@ -16,11 +16,17 @@ const SIDES = [
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
+/** min/median/max of one metric over the rounds that measured it, or null. */
+function measured(rounds, level, side, metric) {
+  const values = rounds.map((r) => r.stream[level]?.[side]?.[metric]).filter(Number.isFinite);
+  return values.length === 0 ? null : spread(values);
+}
+
 /** A line chart, one line per side; x = the concurrency levels, evenly spaced. */
 function chart(title, unit, levels, rounds, metric) {
   const W = 520; const H = 300; const L = 60; const R = 150; const T = 30; const B = 40;
-  const series = SIDES.map((s) => ({ ...s, points: levels.map((level) => spread(rounds.map((r) => r.stream[level][s.key][metric]))) }));
-  const top = Math.max(...series.flatMap((s) => s.points.map((p) => p.max))) * 1.1 || 1;
+  const series = SIDES.map((s) => ({ ...s, points: levels.map((level) => measured(rounds, level, s.key, metric)) }));
+  const top = Math.max(...series.flatMap((s) => s.points.filter(Boolean).map((p) => p.max))) * 1.1 || 1;
   const x = (i) => L + (levels.length === 1 ? 0 : (i * (W - L - R)) / (levels.length - 1));
   const y = (v) => T + (H - T - B) * (1 - v / top);
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`
@@ -36,8 +42,10 @@ function chart(title, unit, levels, rounds, metric) {
   svg += `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">concurrent executions</text>`
     + `<text x="12" y="${(T + H - B) / 2}" font-size="11" transform="rotate(-90 12 ${(T + H - B) / 2})" text-anchor="middle">${esc(unit)}</text>`;
   series.forEach((s, n) => {
-    svg += `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((p, i) => `${x(i)},${y(p.median)}`).join(' ')}"/>`;
+    svg += `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points
+      .map((p, i) => (p ? `${x(i)},${y(p.median)}` : '')).filter(Boolean).join(' ')}"/>`;
     s.points.forEach((p, i) => {
+      if (!p) return; // a failed phase: no point
       svg += `<line x1="${x(i)}" x2="${x(i)}" y1="${y(p.min)}" y2="${y(p.max)}" stroke="${s.color}"/>`
         + `<circle cx="${x(i)}" cy="${y(p.median)}" r="3" fill="${s.color}"><title>${esc(s.label)}, ${levels[i]} concurrent: `
         + `${p.median.toFixed(1)} ${esc(unit)} (min ${p.min.toFixed(1)}, max ${p.max.toFixed(1)})</title></circle>`;
@@ -54,6 +62,7 @@ function table(head, rows) {
 }
 
 const mmm = (values, digits = 1) => {
+  if (values.length === 0) return 'not measured';
   const s = spread(values);
   return `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}..${s.max.toFixed(digits)}]`;
 };
@@ -61,7 +70,9 @@ const mmm = (values, digits = 1) => {
 function writeReport(dir, { meta, rounds, goals }) {
   const levels = meta.levels;
   const goalRows = goals.map((g) => [g.label, g.median, `${g.min}..${g.max}`, g.goal, g.met ? 'met' : 'NOT met']);
-  const cpuRows = levels.map((level) => [level, ...SIDES.map((s) => mmm(rounds.map((r) => r.stream[level][s.key].cpuMsPerMiB), 2))]);
+  const cpuRows = levels.map((level) => [level, ...SIDES.map((s) => mmm(rounds.map((r) => r.stream[level]?.[s.key]?.cpuMsPerMiB)
+    .filter(Number.isFinite), 2))]);
+  const failureRows = rounds.flatMap((r, i) => r.failures.map((f) => [i + 1, f]));
   const latencyRows = ['addon', 'rest'].map((side) => [side === 'rest' ? 'REST+WebSocket' : 'direct addon',
     mmm(rounds.map((r) => r.latency[side].p50), 2), mmm(rounds.map((r) => r.latency[side].p99), 2)]);
   const errorRows = Object.keys(rounds[0].errors).map((status) => [status,
@@ -80,6 +91,7 @@ svg{font-family:system-ui,sans-serif;background:#fff;border:1px solid #e5e7eb}</
 ${meta.streamBytes / 1048576} MiB per streaming execution (<code>head -c ${meta.streamBytes} /dev/zero</code>); ran ${meta.seconds.toFixed(0)} s.
 Values are medians over rounds, [min..max] beside them; ratios are taken within a round. The machine may be shared: compare ratios, not absolute figures.</p>
 <h2>Goals (issue 17)</h2>${table(['metric', 'median', 'min..max', 'goal', ''], goalRows)}
+${failureRows.length ? `<h2>Failed phases</h2>${table(['round', 'phase'], failureRows)}` : ''}
 <h2>Streaming against concurrency</h2><div class="charts">
 ${chart('throughput', 'MiB/s', levels, rounds, 'mibPerSec')}
 ${chart('per-execution time, p99', 'ms', levels, rounds, 'p99Ms')}

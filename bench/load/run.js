@@ -165,14 +165,21 @@ async function errorAndClientPhase(o, boxliteFirst, withClient) {
 const MODES = ['spawn', 'addon', 'rest'];
 
 async function oneRound(o, index) {
-  const round = { stream: {}, latency: null, errors: null, official: null };
+  const round = { stream: {}, latency: null, errors: null, official: null, failures: [] };
   for (const level of o.levels) {
     round.stream[level] = {};
     const executions = Math.max(level, o.minExecutions);
     // Rotate which side goes first, so no side always meets a warmer machine.
     const order = MODES.map((_, i) => MODES[(i + index) % MODES.length]);
     for (const mode of order) {
-      round.stream[level][mode] = await streamPhase(mode, level, executions);
+      try {
+        round.stream[level][mode] = await streamPhase(mode, level, executions);
+      } catch (err) {
+        // Recorded and reported; the goals it feeds read "not measured".
+        round.failures.push(`${level} concurrent, ${mode}: ${String(err.message ?? err).split('\n').slice(-3).join(' ')}`);
+        console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(5)}: FAILED (${round.failures.at(-1)})`);
+        continue;
+      }
       const r = round.stream[level][mode];
       console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(5)}: `
         + `${r.mibPerSec.toFixed(0).padStart(5)} MiB/s, p99 ${r.p99Ms.toFixed(0).padStart(5)} ms, `
@@ -202,6 +209,7 @@ async function main() {
   const rounds = [];
   for (let i = 0; i < o.rounds; i++) rounds.push(await oneRound(o, i));
   const goals = judge(rounds);
+  const failures = rounds.flatMap((r) => r.failures);
   const pad = (s, n) => String(s).padEnd(n);
   console.log(`\ngoals (median of ${o.rounds} round(s); min..max in brackets):`);
   for (const g of goals) {
@@ -213,7 +221,8 @@ async function main() {
   fs.writeFileSync(path.join(o.out, 'results.json'), `${JSON.stringify({ meta, rounds, goals }, null, 2)}\n`);
   const report = writeReport(o.out, { meta, rounds, goals });
   console.log(`\n${goals.filter((g) => g.met).length}/${goals.length} goals met in ${meta.seconds.toFixed(0)} s; report: ${report}`);
-  if (goals.some((g) => !g.met)) process.exitCode = 1;
+  for (const f of failures) console.log(`  failed phase: ${f}`);
+  if (goals.some((g) => !g.met) || failures.length > 0) process.exitCode = 1;
 }
 
 main().catch((err) => {
