@@ -73,7 +73,7 @@ export interface BoxliteHandlerOptions {
   /**
    * How long a box looked up for an exec is reused by the next exec or attach
    * naming it, instead of asking the engine again (default 2000 ms; 0: ask
-   * every time). See README "Where the speed comes from".
+   * every time). See README "Production-shaped benchmark (`npm run bench:load`) and where the speed comes from".
    */
   boxReuseMs?: number;
   /** WebSocket keep-alive Ping period (default 15 s; one Ping is also sent right after the upgrade). */
