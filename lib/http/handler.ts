@@ -17,6 +17,7 @@ import { IdempotencyStore } from './guards/idempotency';
 import { PageTokens } from './protocol/pagination';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './guards/auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './exec/attach';
+import { DEFAULT_REUSE_MS, RecentBoxes } from './boxes/recent-boxes';
 import * as boxes from './boxes/box-routes';
 import type { HandlerState, ResolvedOptions, Route, RouteContext } from './routing/context';
 import { getConfig, getMe } from './boxes/discovery-routes';
@@ -74,6 +75,12 @@ export interface BoxliteHandlerOptions {
   execIdleTimeoutMs?: number;
   /** Between the reaper's SIGHUP and SIGKILL (default 10 s). */
   execReapGraceMs?: number;
+  /**
+   * How long a box looked up for an exec is reused by the next exec or attach
+   * naming it, instead of asking the engine again (default 2000 ms; 0: ask
+   * every time). See README "Production-shaped benchmark (`npm run bench:load`) and where the speed comes from".
+   */
+  boxReuseMs?: number;
   /** WebSocket keep-alive Ping period (default 15 s; one Ping is also sent right after the upgrade). */
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
@@ -165,6 +172,14 @@ function positive(value: number | undefined, name: string, dflt: number): number
   if (value === undefined) return dflt;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(`createBoxliteHandler: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, name: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createBoxliteHandler: ${name} must be a number >= 0, got ${String(value)}`);
   }
   return value;
 }
@@ -279,7 +294,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   });
   const state: HandlerState = {
     runtime, sessions, limits, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
-    pageTokens: new PageTokens(), idempotency,
+    pageTokens: new PageTokens(), idempotency, recentBoxes: new RecentBoxes(runtime, nonNegative(options.boxReuseMs, 'boxReuseMs', DEFAULT_REUSE_MS)),
   };
   const wss = createWebSocketServer();
   let closed = false;
@@ -338,6 +353,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   function serve(req: IncomingMessage, res: ServerResponse, afterV1: string, query: string, requestId: string): void {
     const fail = (err: unknown): void => sendError(req, res, err, errorContext(requestId));
+    const failIfRefused = (refusal: void | Error): void => {
+      if (refusal instanceof Error) fail(refusal);
+    };
     const run = ({ match, principal }: Admitted): void => {
       const wrongType = contentTypeProblem(req, match.name);
       if (wrongType !== null) {
@@ -348,7 +366,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
       // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
       const perform = (input: unknown, body: unknown): void => idempotency.perform(
-        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).catch(fail), fail);
+        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).then(failIfRefused, fail), fail);
       const parse = r.parse;
       if (parse === undefined) {
         perform(undefined, undefined);
@@ -430,8 +448,10 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
         throw httpError(400, `invalid argument: ${req.method} /v1/${afterV1} is not a WebSocket endpoint`);
       }
       // The route is box-scoped: the box must still exist (a box removed
-      // behind this handler's back answers 404 here, as the spec says).
-      await runtime.getBox(match.boxId as string);
+      // behind this handler's back answers 404 here, as the spec says). The
+      // POST exec just before has usually looked it up: reused, not asked
+      // again (recent-boxes.ts says what that costs in freshness).
+      await state.recentBoxes.get(match.boxId as string);
       upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx,
         { limits, pongTimeoutMs, onUpgraded: observation === null ? undefined : () => observation.answered(101, null) });
     }).catch((err) => rejectUpgrade(socket, err, ctx));
@@ -444,6 +464,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     otel?.close();
     guard.close();
     idempotency.clear();
+    state.recentBoxes.clear();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { dataOfChunk } from './chunk-headroom';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
 import { execTracingObserved, outputSpillChannel } from '../observability/channels';
@@ -235,11 +236,12 @@ function isRuntimeClosedError(err: unknown): boolean {
 
 // ---- Execution ----------------------------------------------------------------
 
+// Each chunk holds a spare byte before its data (chunk-headroom.ts).
 function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
   if (Array.isArray(data)) {
-    for (const chunk of data) stream.push(chunk);
+    for (const chunk of data) stream.push(dataOfChunk(chunk));
   } else {
-    stream.push(data);
+    stream.push(dataOfChunk(data));
   }
 }
 
