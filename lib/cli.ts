@@ -27,7 +27,7 @@ import { testEngineLibraryPath } from './testing';
 const LIMIT_NAMES = [
   'jsonLimit', 'filesLimit', 'maxExtractedBytes', 'maxDownloadStagingBytes', 'maxExecutions', 'maxExecutionsPerBox',
   'maxBoxes', 'maxAttachSockets', 'maxFileTransfers', 'pingIntervalMs', 'pongTimeoutMs', 'execIdleTimeoutMs',
-  'execReapGraceMs', 'maxBufferedOutputBytes',
+  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxErrorFramesPerSocket',
 ] as const;
 type LimitName = typeof LIMIT_NAMES[number];
 

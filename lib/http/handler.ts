@@ -73,6 +73,12 @@ export interface BoxliteHandlerOptions {
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
   maxBufferedOutputBytes?: number;
+  /**
+   * Error frames one attached WebSocket gets (refused stdin, bad control
+   * frames); the last one says so and the socket is closed with 1008, the
+   * execution goes on (default 1024).
+   */
+  maxErrorFramesPerSocket?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
@@ -142,6 +148,8 @@ const ROUTES: Readonly<Record<Exclude<RouteName, 'unsupported'>, Readonly<Record
 };
 
 const MIB = 1 << 20;
+/** Error frames per attached socket before it is closed (1008): about 300 KiB of answers at most. */
+const DEFAULT_MAX_ERROR_FRAMES = 1024;
 
 function positive(value: number | undefined, name: string, dflt: number): number {
   if (value === undefined) return dflt;
@@ -224,6 +232,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
+    maxErrorFrames: positiveInteger(options.maxErrorFramesPerSocket, 'maxErrorFramesPerSocket', DEFAULT_MAX_ERROR_FRAMES),
   }, backgroundError);
   const guard = makeRequestGuard({
     allowedOrigins: options.allowedOrigins,

@@ -32,6 +32,12 @@ export interface SessionTimings {
   pingIntervalMs: number;
   /** Unread output kept per exec before the engine's streams are paused (bytes). */
   maxBufferedBytes: number;
+  /**
+   * Error frames one attached socket gets; the last says why and the socket
+   * is closed (1008). Bounds what a client that floods refused frames and
+   * never reads the answers makes the server queue.
+   */
+  maxErrorFrames: number;
 }
 
 export interface ExecSessionInit {
@@ -53,6 +59,8 @@ const SOCKET_HIGH_WATER = 1 << 20;
 const SOCKET_LOW_WATER = 256 << 10;
 /** Exit code libboxlite synthesizes when an execution is torn down before exiting. */
 const TORN_DOWN = -129;
+/** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
+const POLICY_VIOLATION = 1008;
 
 export class ExecSession {
   readonly id: string;
@@ -86,8 +94,10 @@ export class ExecSession {
   /** Frames sent on the current socket, oldest first, until the kernel took them. */
   private inFlight: InFlightFrame[] = [];
   private outputPaused = false;
-  /** After reaping, output is read and thrown away so the engine never stalls. */
+  /** Reaped, evicted or shut down: nobody will read the output; the engine drops it. */
   private discardOutput = false;
+  /** Error frames sent on the current socket (see SessionTimings.maxErrorFrames). */
+  private errorFramesSent = 0;
   private socket: WebSocket | null = null;
   /** An upgrade holds the single attach slot until it completes. */
   private attaching = false;
@@ -289,6 +299,7 @@ export class ExecSession {
   attach(ws: WebSocket): void {
     this.attaching = false;
     this.socket = ws;
+    this.errorFramesSent = 0;
     this.clearIdleTimer();
     // Say something at once: the official client treats 10 s of silence as
     // a dead socket, and a quiet command would otherwise trigger that.
@@ -316,10 +327,16 @@ export class ExecSession {
       if (this.queuedBytes >= this.init.timings.maxBufferedBytes) this.pauseOutput();
     }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
+    // Gone from the API: nobody can attach for its output any more (a late
+    // attach gets the exit frame only), so it is dropped now.
+    if (this.evicted) this.dropOutput();
     if (!this.evicted && !this.reaped) this.armIdleTimer();
   }
 
   private onClientFrame(data: RawData, isBinary: boolean): void {
+    // Closing (e.g. past maxErrorFrames): what the client still sends is ignored.
+    const ws = this.socket;
+    if (ws === null || ws.readyState !== ws.OPEN) return;
     const frame = decodeClientFrame(data, isBinary, this.tty);
     switch (frame.kind) {
       case 'stdin': this.writeStdin(frame.bytes); break;
@@ -334,12 +351,25 @@ export class ExecSession {
     p.catch((err) => this.reportToSocket(messageOf(err)));
   }
 
-  /** A non-fatal problem: an `error` text frame; the socket stays open. */
+  /**
+   * A non-fatal problem: an `error` text frame; the socket stays open, up to
+   * maxErrorFrames frames on one socket. The last one says so and the socket
+   * is closed with 1008: a client that keeps sending refused frames without
+   * reading the answers would otherwise make the server queue one answer per
+   * frame, without bound.
+   */
   private reportToSocket(message: string): void {
     const ws = this.socket;
-    if (ws !== null && ws.readyState === ws.OPEN && !this.exitFrameSent) {
+    if (ws === null || ws.readyState !== ws.OPEN || this.exitFrameSent) return;
+    const cap = this.init.timings.maxErrorFrames;
+    this.errorFramesSent++;
+    if (this.errorFramesSent < cap) {
       ws.send(errorFrame(message));
+      return;
     }
+    ws.send(errorFrame(`${message}; this socket got ${cap} error frames (the limit, option maxErrorFramesPerSocket) `
+      + 'and is closed; the execution goes on: attach again'));
+    ws.close(POLICY_VIOLATION, 'too many error frames');
   }
 
   private writeStdin(bytes: Buffer): void {
@@ -390,10 +420,7 @@ export class ExecSession {
     if (this.reaped) return;
     this.reaped = true;
     this.clearIdleTimer();
-    this.discardOutput = true;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.resumeOutput();
+    this.dropOutput();
     if (this.processExited) return;
     this.execution.signal(SIGHUP).catch((err) => this.init.onBackgroundError?.(err));
     this.graceTimer = setTimeout(() => {
@@ -412,24 +439,42 @@ export class ExecSession {
     this.markEvicted();
   }
 
-  /** Gone from the API (its box was removed): no idle reaping any more. */
+  /**
+   * Gone from the API (DELETE, its box was removed): no idle reaping any
+   * more, and its unread output is dropped once no socket reads it, so its
+   * slot and spill file are given back as soon as the process is gone.
+   */
   markEvicted(): void {
     this.evicted = true;
     this.clearIdleTimer();
+    if (this.socket === null) this.dropOutput();
+  }
+
+  /**
+   * Nobody will read this output: the queue goes, and the engine's streams
+   * are destroyed, which makes the engine drop what it keeps (memory and
+   * spill file) and everything still to come. The streams' close completes
+   * the session once the process is gone.
+   */
+  private dropOutput(): void {
+    this.discardOutput = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.outputPaused = false;
+    this.execution.stdout.destroy();
+    this.execution.stderr.destroy();
   }
 
   /** Handler shutdown: kill, drop the socket (1001 going away), stop every timer. */
   async shutdown(): Promise<void> {
     this.evicted = true;
-    this.discardOutput = true;
-    this.queue = [];
+    this.dropOutput();
     this.clearIdleTimer();
     if (this.graceTimer) { clearTimeout(this.graceTimer); this.graceTimer = null; }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
     const ws = this.socket;
     this.socket = null;
     if (ws !== null) ws.close(1001, 'server shutting down');
-    this.resumeOutput();
     try {
       await this.kill();
     } catch (err) {
