@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
 import { httpError } from './http/protocol/http-error';
 import { rejectUpgrade } from './http/exec/attach';
+import { sweepStaleStaging } from './http/files/staging-owner';
 import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
@@ -342,6 +343,9 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGHUP', () => void shutdown(0));
   watchParent(() => void shutdown(0));
 
+  // Staging of file transfers a killed server left behind is gone before the
+  // first request (the handler sweeps too, in the background, for embedders).
+  await sweepStaleStaging(tmpdir());
   server.listen(args.port, args.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;

@@ -22,6 +22,7 @@ import type { HandlerState, ResolvedOptions, Route, RouteContext } from './routi
 import { getConfig, getMe } from './boxes/discovery-routes';
 import * as execs from './exec/exec-routes';
 import { downloadFiles, uploadFiles } from './files/file-routes';
+import { sweepStaleStaging } from './files/staging-owner';
 import { httpError, methodNotAllowed, permissionDenied, unauthenticated } from './protocol/http-error';
 import { normalizeBasePath, splitUrl } from './routing/paths';
 import { type PathPrefixOption, makePrefixPolicy } from './routing/prefix';
@@ -251,6 +252,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   };
   const wss = createWebSocketServer();
   let closed = false;
+  // Staging left by a server that was killed (its transfers never finished):
+  // removed in the background; live servers' staging is left alone.
+  sweepStaleStaging(resolved.tmpDir).catch(backgroundError);
 
   const errorContext = (requestId: string): ErrorContext => ({
     requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
