@@ -78,4 +78,27 @@ describe('error-frame flood', () => {
     expect(health.status).toBe(200);
     await waitUntil(async () => (await srv.request(`${server.origin}/v1/boxes/${box}`)).status === 200, 5_000, 'the server to answer');
   }, 120_000);
+
+  it('valid signal frames faster than the engine answers: engine calls in flight are bounded, not one per frame', async () => {
+    /** Sends `count` signal frames (SIGWINCH: harmless to sleep) to a fresh execution; resolves the RSS growth (MiB). */
+    const signalFlood = async (count: number): Promise<number> => {
+      const id = await startExec(server, box, 'sleep', ['300']);
+      const before = rssMiB(server.pid);
+      let peak = before;
+      const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(server.pid)); }, 20);
+      try {
+        const sock = await rawAttach(server, box, id);
+        await floodAndFinish(sock, clientFrame(Buffer.from('{"type":"signal","sig":28}'), 0x1), count, 100_000);
+        return Math.max(peak, rssMiB(server.pid)) - before;
+      } finally {
+        clearInterval(sampler);
+        await srv.request(`${server.origin}/v1/boxes/${box}/executions/${id}`, { method: 'DELETE' });
+      }
+    };
+    await signalFlood(5_000);
+    const small = await signalFlood(20_000);
+    const large = await signalFlood(200_000);
+    // Before the bound: +15 MiB for 10k frames, +81 MiB for 100k, +151 MiB for 300k.
+    expect(large).toBeLessThan(small + 32);
+  }, 180_000);
 });

@@ -61,6 +61,13 @@ const SOCKET_LOW_WATER = 256 << 10;
 const TORN_DOWN = -129;
 /** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;
+/**
+ * Resize/signal frames carried out at once for one execution; past it, the
+ * socket is not read until one ends. Each is an engine call in flight: a
+ * client sending them faster than the engine answers would otherwise pile up
+ * calls without bound (100k signal frames: +81 MiB).
+ */
+const MAX_CONTROL_IN_FLIGHT = 16;
 
 export class ExecSession {
   readonly id: string;
@@ -98,6 +105,10 @@ export class ExecSession {
   private discardOutput = false;
   /** Error frames sent on the current socket (see SessionTimings.maxErrorFrames). */
   private errorFramesSent = 0;
+  /** Resize/signal engine calls not finished yet (see MAX_CONTROL_IN_FLIGHT). */
+  private controlInFlight = 0;
+  /** The socket is not read until the engine took the stdin written so far. */
+  private stdinWaitsForDrain = false;
   private socket: WebSocket | null = null;
   /** An upgrade holds the single attach slot until it completes. */
   private attaching = false;
@@ -121,14 +132,7 @@ export class ExecSession {
     this.pump(execution.stderr, STDERR);
     // A write after the process is gone must surface as an error frame or be
     // ignored, never as an unhandled 'error' event that kills the server.
-    execution.stdin.on('error', (err) => {
-      this.stdinFailure ??= messageOf(err);
-      this.reportToSocket(`stdin: ${messageOf(err)}`);
-      // A socket paused for stdin backpressure would wait for a 'drain' that
-      // an errored stream never emits: read again (refusals are answered).
-      const ws = this.socket;
-      if (ws !== null && ws.isPaused) ws.resume();
-    });
+    execution.stdin.on('error', (err) => this.onStdinError(err));
     // The status follows the process (its output may still be unread, kept by
     // the engine within its limits); the exit frame follows the last byte.
     execution.exited().then(
@@ -341,14 +345,26 @@ export class ExecSession {
     switch (frame.kind) {
       case 'stdin': this.writeStdin(frame.bytes); break;
       case 'stdin_eof': this.closeStdin(); break;
-      case 'resize': this.background(this.resize(frame.cols, frame.rows)); break;
-      case 'signal': this.background(this.signal(frame.sig)); break;
+      case 'resize': this.control(ws, this.resize(frame.cols, frame.rows)); break;
+      case 'signal': this.control(ws, this.signal(frame.sig)); break;
       case 'invalid': this.reportToSocket(frame.message); break;
     }
   }
 
-  private background(p: Promise<void>): void {
-    p.catch((err) => this.reportToSocket(messageOf(err)));
+  /** A resize/signal frame's engine call: failures answered, at most MAX_CONTROL_IN_FLIGHT at once. */
+  private control(ws: WebSocket, p: Promise<void>): void {
+    this.controlInFlight++;
+    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) ws.pause();
+    p.catch((err) => this.reportToSocket(messageOf(err))).finally(() => {
+      this.controlInFlight--;
+      this.resumeReading();
+    });
+  }
+
+  /** Reads the attached socket again once neither stdin nor control calls hold it back. */
+  private resumeReading(): void {
+    const ws = this.socket;
+    if (ws !== null && ws.isPaused && !this.stdinWaitsForDrain && this.controlInFlight < MAX_CONTROL_IN_FLIGHT) ws.resume();
   }
 
   /**
@@ -383,13 +399,36 @@ export class ExecSession {
       this.reportToSocket(`stdin refused ${bytes.length} bytes: ${this.stdinFailure}`);
       return;
     }
-    const ok = this.execution.stdin.write(bytes);
+    const stdin = this.execution.stdin;
+    const ok = stdin.write(bytes);
+    // Refused at once (past maxStdinBytes): answered now, not at the 'error'
+    // event a tick later, or frames that arrived in the same read would be
+    // written to the failed stream and dropped without an answer.
+    if (stdin.errored !== null) {
+      this.onStdinError(stdin.errored);
+      return;
+    }
     const ws = this.socket;
     // Hold further stdin frames until the engine took these (ws >= 8 can pause).
-    if (!ok && ws !== null) {
+    if (!ok && ws !== null && !this.stdinWaitsForDrain) {
+      this.stdinWaitsForDrain = true;
       ws.pause();
-      this.execution.stdin.once('drain', () => ws.resume());
+      this.execution.stdin.once('drain', () => {
+        this.stdinWaitsForDrain = false;
+        this.resumeReading();
+      });
     }
+  }
+
+  /** Stdin failed (refused past its cap, or the process is gone): the first failure is answered and kept. */
+  private onStdinError(err: unknown): void {
+    if (this.stdinFailure !== null) return; // answered already
+    this.stdinFailure = messageOf(err);
+    this.reportToSocket(`stdin: ${messageOf(err)}`);
+    // A socket paused for stdin backpressure would wait for a 'drain' that
+    // an errored stream never emits: read again (refusals are answered).
+    this.stdinWaitsForDrain = false;
+    this.resumeReading();
   }
 
   private closeStdin(): void {
