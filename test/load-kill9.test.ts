@@ -34,15 +34,16 @@ describe('kill -9 of the server', () => {
       await startExec(server, box, 'sh', ['-c', `sleep ${marker} & wait`]);
       await startExec(server, box, 'sh', ['-c', `sleep ${marker} & sleep ${marker} & exec sleep ${marker}`]);
       await startExec(server, other, 'sh', ['-c', `(sleep ${marker} &) ; exec sleep ${marker}`]);
-      await waitUntil(() => processesWith(`sleep ${marker}`).length === 7, 10_000, 'the 7 sleeps to start');
+      // The sleeps themselves (a shell's own command line names them too).
+      await waitUntil(() => processesWith(`sleep ${marker}`, { prefix: true }).length === 7, 20_000, 'the 7 sleeps to start');
       upload = hangingUpload(server, box);
-      await waitUntil(() => srv.stagingDirs(server).length === 1, 10_000, 'the upload to be staged');
+      await waitUntil(() => srv.stagingDirs(server).length === 1, 20_000, 'the upload to be staged');
       const staged = srv.stagingDirs(server)[0];
 
       server.child.kill('SIGKILL');
       await new Promise((resolve) => server.child.once('exit', resolve));
       // Before: all 7 still running under PID 1, for good.
-      await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, 10_000, 'every command of the killed server to die');
+      await waitUntil(() => processesWith(`sleep ${marker}`).length === 0, 20_000, 'every command of the killed server to die');
       // Nobody removed the staging of the interrupted upload...
       expect(fs.existsSync(path.join(server.tmpDir, staged))).toBe(true);
       // ...until a server starts on the same temp directory: gone before it serves.
@@ -63,7 +64,7 @@ describe('kill -9 of the server', () => {
     try {
       const box = await srv.createBox(server.origin);
       await startExec(server, box, 'sh', ['-c', `sleep ${marker} & wait`]);
-      await waitUntil(() => processesWith(`sleep ${marker}`).length === 2, 10_000, 'the commands to start');
+      await waitUntil(() => processesWith(`sleep ${marker}`, { prefix: true }).length === 1, 20_000, 'the commands to start');
       const watchdogs = () => processesWith('boxlite-test-engine-watchdog').filter((pid) => {
         // Ours only: the watchdog's session leader is itself; its parent was the server.
         try { return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(server.pid); } catch { return false; }

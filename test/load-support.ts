@@ -108,8 +108,8 @@ export function deletedOpen(pid: number, marker: string): string[] {
   return (srv.openFds(pid).deleted as string[]).filter((l) => l.includes(marker));
 }
 
-/** Pids of live processes whose command line contains `marker` (scanned from /proc). */
-export function processesWith(marker: string): number[] {
+/** Pids of live processes whose command line (arguments joined by spaces) contains `marker`, or starts with it. */
+export function processesWith(marker: string, { prefix = false } = {}): number[] {
   const found: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
@@ -123,7 +123,7 @@ export function processesWith(marker: string): number[] {
     }
     // A zombie is dead already (its parent has not reaped it): not running.
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state !== 'Z' && cmdline.includes(marker)) found.push(Number(name));
+    if (state !== 'Z' && (prefix ? cmdline.startsWith(marker) : cmdline.includes(marker))) found.push(Number(name));
   }
   return found;
 }
