@@ -18,6 +18,8 @@ import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
 import { httpError } from './http/protocol/http-error';
 import { rejectUpgrade } from './http/exec/attach';
+import { sweepStaleStaging } from './http/files/staging-owner';
+import { eraseFromEnvironBlock } from './environ-scrub';
 import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
@@ -31,7 +33,7 @@ import {
 const LIMIT_NAMES = [
   'jsonLimit', 'filesLimit', 'maxExtractedBytes', 'maxDownloadStagingBytes', 'maxExecutions', 'maxExecutionsPerBox',
   'maxBoxes', 'maxAttachSockets', 'maxFileTransfers', 'pingIntervalMs', 'pongTimeoutMs', 'execIdleTimeoutMs',
-  'execReapGraceMs', 'maxBufferedOutputBytes',
+  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxErrorFramesPerSocket',
 ] as const;
 type LimitName = typeof LIMIT_NAMES[number];
 
@@ -56,6 +58,8 @@ Options:
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
                      else none on loopback only). token=SECRET is visible to every
                      local user in ps: prefer BOXLITE_API_KEY
+  --api-key-file F   require Bearer <the contents of file F> (whitespace around it ignored): the key
+                     is then never in the server's environment
   --allowed-hosts L  comma-separated Host names answered besides loopback/localhost on this port
                      (name, name:port, .domain for subdomains, IP literal; '*' = no Host check).
                      Without authentication only loopback/localhost are answered by default.
@@ -123,6 +127,7 @@ interface ServeArgs {
   prefix?: string;
   basePath?: string;
   auth?: string;
+  apiKeyFile?: string;
   allowedHosts?: string[] | '*';
   allowedOrigins?: string[];
   limits: Partial<Record<LimitName, number>>;
@@ -194,7 +199,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
         library: { type: 'string' }, version: { type: 'boolean', short: 'v' },
-        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, 'api-key-file': { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
         'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
         'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
@@ -238,7 +243,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
   const hosts = listFlag(v['allowed-hosts']);
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
-    port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
+    port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth, apiKeyFile: v['api-key-file'],
     allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit), execLimits: parseExecLimits(v),
     observability,
   };
@@ -247,6 +252,10 @@ function parseServeArgs(argv: string[]): ServeArgs {
 /** The handler's auth options, decided from --auth, BOXLITE_API_KEY and the bind address. */
 function chooseAuth(args: ServeArgs): { options: Pick<BoxliteHandlerOptions, 'auth' | 'authenticate'>; label: string } {
   const envKey = process.env.BOXLITE_API_KEY;
+  if (args.apiKeyFile !== undefined) {
+    if (args.auth !== undefined) fail('--api-key-file and --auth exclude each other');
+    return { options: { authenticate: bearerTokenAuth(readApiKeyFile(args.apiKeyFile)) }, label: 'bearer token (--api-key-file)' };
+  }
   if (args.auth === 'none') {
     if (!isLoopback(args.host)) warn(`--auth none on ${args.host}: anyone who can reach this port can run commands`);
     return { options: { auth: 'none' }, label: 'none' };
@@ -295,6 +304,17 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
     ...(args.library === undefined ? {} : { libraryPath: args.library }),
   });
   return { runtime, home: args.home ?? process.env.BOXLITE_HOME ?? '~/.boxlite', cleanup: () => undefined };
+}
+
+function readApiKeyFile(file: string): string {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    fail(`--api-key-file: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (key === '') fail(`--api-key-file: ${file} is empty`);
+  return key;
 }
 
 /**
@@ -358,10 +378,18 @@ function reachableHosts(host: string): string[] {
  * spawns commands with this process's environment (as a box's init would
  * with its own), so BOXLITE_API_KEY is removed from it once read.
  * `delete process.env.X` unsets the variable in the C environment too, which
- * is what the engine copies at each exec.
+ * is what the engine copies at each exec. /proc/<pid>/environ shows the block
+ * the process started with, which unsetting does not change, and any process
+ * of the same user (every command of the test engine) can read it: the entry
+ * is erased from that block too (environ-scrub.ts).
  */
 function forgetApiKeyFromEnvironment(): void {
+  const present = process.env.BOXLITE_API_KEY !== undefined;
   delete process.env.BOXLITE_API_KEY;
+  if (present && !eraseFromEnvironBlock('BOXLITE_API_KEY')) {
+    warn('BOXLITE_API_KEY could not be erased from this process\'s initial environment (/proc/<pid>/environ): '
+      + 'processes of the same user can read it there. Prefer --api-key-file.');
+  }
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -445,6 +473,9 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGHUP', () => void shutdown(0));
   watchParent(() => void shutdown(0));
 
+  // Staging of file transfers a killed server left behind is gone before the
+  // first request (the handler sweeps too, in the background, for embedders).
+  await sweepStaleStaging(tmpdir());
   server.listen(args.port, args.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;

@@ -23,6 +23,7 @@ import type { HandlerState, ResolvedOptions, Route, RouteContext } from './routi
 import { getConfig, getMe } from './boxes/discovery-routes';
 import * as execs from './exec/exec-routes';
 import { downloadFiles, uploadFiles } from './files/file-routes';
+import { sweepStaleStaging } from './files/staging-owner';
 import { httpError, methodNotAllowed, permissionDenied, unauthenticated } from './protocol/http-error';
 import { normalizeBasePath, splitUrl } from './routing/paths';
 import { type PathPrefixOption, makePrefixPolicy } from './routing/prefix';
@@ -85,6 +86,12 @@ export interface BoxliteHandlerOptions {
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
   maxBufferedOutputBytes?: number;
+  /**
+   * Error frames one attached WebSocket gets (refused stdin, bad control
+   * frames); the last one says so and the socket is closed with 1008, the
+   * execution goes on (default 1024).
+   */
+  maxErrorFramesPerSocket?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
@@ -167,6 +174,8 @@ const ROUTES: Readonly<Record<Exclude<RouteName, 'unsupported'>, Readonly<Record
 };
 
 const MIB = 1 << 20;
+/** Error frames per attached socket before it is closed (1008): about 300 KiB of answers at most. */
+const DEFAULT_MAX_ERROR_FRAMES = 1024;
 
 function positive(value: number | undefined, name: string, dflt: number): number {
   if (value === undefined) return dflt;
@@ -280,6 +289,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
+    maxErrorFrames: positiveInteger(options.maxErrorFramesPerSocket, 'maxErrorFramesPerSocket', DEFAULT_MAX_ERROR_FRAMES),
   }, backgroundError, makeReapReporter(otel, idleTimeoutMs));
   const guard = makeRequestGuard({
     allowedOrigins: options.allowedOrigins,
@@ -298,6 +308,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   };
   const wss = createWebSocketServer();
   let closed = false;
+  // Staging left by a server that was killed (its transfers never finished):
+  // removed in the background; live servers' staging is left alone.
+  sweepStaleStaging(resolved.tmpDir).catch(backgroundError);
 
   const errorContext = (requestId: string): ErrorContext => ({
     requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
