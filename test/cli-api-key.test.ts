@@ -73,7 +73,7 @@ describe('the API key is not readable by the commands the server runs', () => {
     }
   });
 
-  it('--api-key-file refuses an empty or unreadable file, and --auth beside it (exit 2)', () => {
+  it('--api-key-file refuses an empty or unreadable file, and --auth beside it (exit 1)', () => {
     const empty = path.join(work, 'empty');
     fs.writeFileSync(empty, ' \n');
     const env = { ...process.env, BOXLITE_API_KEY: undefined };
@@ -83,7 +83,7 @@ describe('the API key is not readable by the commands the server runs', () => {
       [['--api-key-file', empty, '--auth', 'none'], 'exclude each other'],
     ] as const) {
       const r = spawnSync(process.execPath, [CLI, 'serve', '--engine', 'test', '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000, env });
-      expect(r.status, r.stderr).toBe(2);
+      expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(message);
     }
   });
