@@ -126,6 +126,46 @@ describe('OpenApiValidator', () => {
     }
   });
 
+  it('holds an answer to every operation an ambiguous path can mean, and reports the failures of the preferred one', () => {
+    // "/p/things/things": dropThing of thing "things" under "p", or listThings under "p/things".
+    const list = { things: [THING] };
+    const v2 = new OpenApiValidator(DOC.replace('    delete:\n      operationId: dropThing', '    get:\n      operationId: getThing\n      responses:\n        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Thing" } } } }\n    delete:\n      operationId: dropThing'), { explained: [] });
+    expect(v2.operationsFor('GET', '/p/things/things').map((o) => o.id)).toEqual(['getThing', 'listThings']);
+    const asList = v2.check([answer('GET', '/p/things/things', 200, list)]);
+    expect(asList.failures).toEqual([]);
+    expect([...asList.covered.keys()]).toEqual(['listThings']);
+    const neither = v2.check([answer('GET', '/p/things/things', 200, { nothing: 1 })]);
+    expect(neither.failures.map((f) => `${f.operation}: ${f.problem}`)).toEqual([
+      expect.stringMatching(/^getThing: 200 body does not match its schema: body must have required property 'id'/),
+    ]);
+    expect(v2.checkRequest({ method: 'GET', url: 'http://h/v1/p/things/things', headers: {}, body: null })).toBeNull();
+  });
+
+  it('accepts an answer outside the document only when a reason is written down for its method and status', () => {
+    const preflight = answer('OPTIONS', '/things', 204, undefined);
+    expect(v.check([preflight]).failures.map((f) => f.problem)).toEqual([expect.stringMatching(/path or method the document does not have/)]);
+    const explained = new OpenApiValidator(DOC, { explained: [{ key: 'outside OPTIONS 204', reason: 'CORS preflight' }] });
+    const r = explained.check([preflight, answer('OPTIONS', '/things', 200, {})]);
+    expect(r.failures.map((f) => `${f.answer.status}: ${f.problem}`)).toEqual([expect.stringMatching(/^200: a 200 answer to a path/)]);
+    expect([...r.explained]).toEqual([['outside OPTIONS 204', new Set(['OPTIONS /things'])]]);
+  });
+
+  it('amends a schema keyword only where the document has it', () => {
+    const big = answer('GET', '/things', 200, { things: [{ ...THING, id: 'x'.repeat(20) }] });
+    const capped = DOC.replace('id: { type: string, minLength: 1 }', 'id: { type: string, minLength: 1, maxLength: 8 }');
+    expect(new OpenApiValidator(capped, { explained: [] }).check([big]).failures.map((f) => f.problem)).toEqual([expect.stringMatching(/must NOT have more than 8 characters/)]);
+    const amended = new OpenApiValidator(capped, {
+      explained: [], amendments: [{ path: ['components', 'schemas', 'Thing', 'properties', 'id'], replace: { maxLength: 32 }, reason: 'test' }],
+    });
+    expect(amended.check([big]).failures).toEqual([]);
+    expect(() => new OpenApiValidator(DOC, {
+      explained: [], amendments: [{ path: ['components', 'schemas', 'Thing', 'properties', 'id'], replace: { maxLength: 32 }, reason: 'test' }],
+    })).toThrow(/no maxLength there/);
+    expect(() => new OpenApiValidator(DOC, {
+      explained: [], amendments: [{ path: ['components', 'schemas', 'Nothing'], addEnum: ['x'], reason: 'test' }],
+    })).toThrow(/no schema there/);
+  });
+
   it('prefers literal segments over ids and the shortest prefix', () => {
     expect(v.operationFor('GET', '/things/special')?.id).toBe('special');
     expect(v.operationFor('DELETE', '/things/special')?.id).toBe('dropThing');

@@ -16,7 +16,15 @@
 //   - every error answer: ErrorResponse, with error.request_id equal to the
 //     X-Request-Id header (the document says it is propagated from it).
 // Answers to paths or methods the document does not have must be errors
-// carrying ErrorResponse too.
+// carrying ErrorResponse too, unless a reason is written down for that
+// method and status (`outside <METHOD> <status>`, e.g. a CORS preflight).
+//
+// A path can match two operations when a {prefix} may hold '/': with the
+// prefix "a/boxes", /v1/a/boxes/boxes is listBoxes; with "a" it is getBox of
+// box "boxes". Which one a server serves is its deployment's choice (the
+// document leaves the prefix opaque), so an answer is held to every operation
+// its path can mean, preferred one first (literal segments, then the shortest
+// prefix), and conforms when it conforms to one of them.
 //
 // One reading of the document is needed: it is OpenAPI 3.1 but marks null
 // with OpenAPI 3.0's `nullable: true` (Box.name, Box.pid, Principal.path_prefix,
@@ -42,11 +50,14 @@ export interface Divergence {
   readonly reason: string;
 }
 
-/** A value the document's schema does not allow but BoxLite itself sends, with the evidence. */
+/** A value the document's schema does not allow but BoxLite itself sends or accepts, with the evidence. */
 export interface Amendment {
-  /** Path of a schema with an `enum` inside the document, e.g. ['components', 'schemas', 'ErrorModel', 'properties', 'type']. */
+  /** Path of a schema inside the document, e.g. ['components', 'schemas', 'ErrorModel', 'properties', 'type']. */
   readonly path: readonly string[];
-  readonly addEnum: readonly unknown[];
+  /** Values added to the schema's `enum` (which must exist). */
+  readonly addEnum?: readonly unknown[];
+  /** Keywords replaced in the schema (each must already be there: a changed document is noticed). */
+  readonly replace?: Readonly<Record<string, unknown>>;
   readonly reason: string;
 }
 
@@ -146,8 +157,16 @@ export class OpenApiValidator {
     this.#doc = parseYaml(yamlText);
     for (const a of options.amendments ?? []) {
       const node = a.path.reduce((acc: Json, p: string) => acc?.[p], this.#doc);
-      if (!node || !Array.isArray(node.enum)) throw new Error(`amendment ${a.path.join('/')}: no enum there (the document changed?)`);
-      node.enum = [...node.enum, ...a.addEnum.filter((v) => !node.enum.includes(v))];
+      const where = `amendment ${a.path.join('/')}`;
+      if (!node || typeof node !== 'object') throw new Error(`${where}: no schema there (the document changed?)`);
+      if (a.addEnum !== undefined) {
+        if (!Array.isArray(node.enum)) throw new Error(`${where}: no enum there (the document changed?)`);
+        node.enum = [...node.enum, ...a.addEnum.filter((v) => !node.enum.includes(v))];
+      }
+      for (const [keyword, value] of Object.entries(a.replace ?? {})) {
+        if (!(keyword in node)) throw new Error(`${where}: no ${keyword} there (the document changed?)`);
+        node[keyword] = value;
+      }
     }
     this.version = String(this.#doc?.info?.version ?? 'unknown');
     this.openapi = String(this.#doc?.openapi ?? 'unknown');
@@ -199,14 +218,23 @@ export class OpenApiValidator {
     return v;
   }
 
-  /** The operation for a method and path (after /v1), or null. */
+  /** The operation for a method and path (after /v1), or null: the preferred of operationsFor. */
   operationFor(method: string, path: string): Operation | null {
+    return this.operationsFor(method, path)[0] ?? null;
+  }
+
+  /**
+   * Every operation a method and path (after /v1) can mean, preferred first:
+   * more literal segments, then the shorter {prefix}. HEAD falls back to GET.
+   */
+  operationsFor(method: string, path: string): Operation[] {
     const m = method.toLowerCase();
-    const candidates = this.#operations.filter((o) => o.regex.test(path));
-    if (candidates.length === 0) return null;
-    const pick = (want: string) => candidates.filter((o) => o.method === want)
-      .sort((a, b) => (b.literals - a.literals) || ((a.regex.exec(path)?.groups?.prefix ?? '').length - (b.regex.exec(path)?.groups?.prefix ?? '').length))[0];
-    return pick(m) ?? (m === 'head' ? pick('get') ?? null : null);
+    const matching = this.#operations.filter((o) => o.regex.test(path));
+    const prefixLength = (o: Operation) => (o.regex.exec(path)?.groups?.prefix ?? '').length;
+    const ranked = (want: string) => matching.filter((o) => o.method === want)
+      .sort((a, b) => (b.literals - a.literals) || (prefixLength(a) - prefixLength(b)));
+    const own = ranked(m);
+    return own.length > 0 || m !== 'head' ? own : ranked('get');
   }
 
   #schemaErrors(schema: Json, body: string | null): string | null {
@@ -248,9 +276,14 @@ export class OpenApiValidator {
     const at = url.pathname.indexOf('/v1/');
     if (at === -1) return `${r.method} ${r.url}: not under /v1/`;
     const apiPath = url.pathname.slice(at + 3);
-    const op = this.operationFor(r.method, apiPath);
-    const where = `${r.method} ${apiPath}`;
-    if (!op) return `${where}: no operation of the document`;
+    const candidates = this.operationsFor(r.method, apiPath);
+    if (candidates.length === 0) return `${r.method} ${apiPath}: no operation of the document`;
+    // Conforming to one reading of an ambiguous path is conforming (see the top of this file).
+    const problems = candidates.map((op) => this.#requestProblem(r, url, op, extraQuery));
+    return problems.includes(null) ? null : problems[0];
+  }
+
+  #requestProblem(r: SentRequest, url: URL, op: Operation, extraQuery: readonly string[]): string | null {
     const params = op.parameters.map((p) => this.#resolve(p));
     for (const [name, value] of url.searchParams) {
       const p = params.find((q) => q?.in === 'query' && q.name === name);
@@ -293,72 +326,82 @@ export class OpenApiValidator {
     return null;
   }
 
+  /** What is wrong with answer `a` read as operation `op` (empty: nothing), and the rule that explained an undeclared status. */
+  #judge(a: RecordedAnswer, op: Operation): { problems: string[]; explainedBy?: string } {
+    const declared = op.responses[String(a.status)];
+    if (a.status >= 400) {
+      const p = this.#errorProblems(a);
+      if (p) return { problems: [p] };
+    }
+    if (declared === undefined) {
+      const code = a.status >= 400 && a.body ? errorCodeOf(a.body) : undefined;
+      const keys = [`${op.id} ${a.status} ${code}`, `${op.id} ${a.status}`, `* ${a.status} ${code}`, `* ${a.status}`];
+      const key = keys.find((k) => this.#explained.has(k));
+      if (key !== undefined) return { problems: [], explainedBy: key };
+      return {
+        problems: [a.status < 400
+          ? `status ${a.status} is not listed for ${op.id} (lists ${Object.keys(op.responses).join(', ')})`
+          : `error status ${a.status} (${code}) is not listed for ${op.id} and no reason is written down for it`],
+      };
+    }
+    const response = this.#resolve(declared);
+    const content: Record<string, Json> | undefined = response?.content;
+    const ct = (a.headers['content-type'] ?? '').split(';')[0].trim();
+    if (a.method === 'HEAD' || a.via === 'upgrade' && a.status === 101) return { problems: [] };
+    if (!content) {
+      return { problems: a.bodyBytes !== 0 ? [`status ${a.status} is listed without content, but the answer has a ${a.bodyBytes}-byte body`] : [] };
+    }
+    const media = content[ct];
+    if (!media) return { problems: [`Content-Type ${JSON.stringify(ct)} is not listed for ${a.status} (lists ${Object.keys(content).join(', ')})`] };
+    const problems: string[] = [];
+    if (ct === 'application/json' && media.schema) {
+      const bad = this.#schemaErrors(media.schema, a.body);
+      if (bad) problems.push(`${a.status} body does not match its schema: ${bad}`);
+    }
+    for (const [name, header] of Object.entries<Json>(response.headers ?? {})) {
+      const h = this.#resolve(header);
+      // Stricter than OpenAPI (headers are optional unless required): a header the document
+      // describes for this answer (Location on 201s) is one clients may rely on, so it must be sent.
+      if (a.headers[name.toLowerCase()] === undefined) problems.push(`${h?.required === true ? 'required' : 'documented'} header ${name} is missing`);
+    }
+    return { problems };
+  }
+
   check(answers: readonly RecordedAnswer[]): ConformanceReport {
     const report: ConformanceReport = {
       checked: 0, covered: new Map(), uncovered: [], outside: new Map(), explained: new Map(), failures: [],
     };
+    const explain = (key: string, what: string) => {
+      if (!report.explained.has(key)) report.explained.set(key, new Set());
+      report.explained.get(key)?.add(what);
+    };
     for (const a of answers) {
       if (a.path === null) continue; // not an API answer (a host app's own route)
       report.checked++;
-      const op = this.operationFor(a.method, a.path);
       const fail = (operation: string, problem: string) => report.failures.push({ answer: a, operation, problem });
-      if (!op) {
+      const candidates = this.operationsFor(a.method, a.path);
+      if (candidates.length === 0) {
         const key = `${a.method} ${a.path.replace(/\/[^/]+/g, (s, i) => (i === 0 ? s : '/…'))}`;
         if (!report.outside.has(key)) report.outside.set(key, new Set());
         report.outside.get(key)?.add(a.status);
-        if (a.status < 400) fail('(none)', `a ${a.status} answer to a path or method the document does not have`);
+        const outsideKey = `outside ${a.method} ${a.status}`;
+        if (this.#explained.has(outsideKey)) explain(outsideKey, key);
+        else if (a.status < 400) fail('(none)', `a ${a.status} answer to a path or method the document does not have`);
         else {
           const p = this.#errorProblems(a);
           if (p) fail('(none)', p);
         }
         continue;
       }
-      if (!report.covered.has(op.id)) report.covered.set(op.id, new Set());
-      report.covered.get(op.id)?.add(a.status);
-      const declared = op.responses[String(a.status)];
-      if (a.status >= 400) {
-        const p = this.#errorProblems(a);
-        if (p) {
-          fail(op.id, p);
-          continue;
-        }
-      }
-      if (declared === undefined) {
+      // The first reading the answer conforms to, else the preferred one (whose problems are reported).
+      const judged = candidates.map((op) => ({ op, ...this.#judge(a, op) }));
+      const chosen = judged.find((j) => j.problems.length === 0) ?? judged[0];
+      if (!report.covered.has(chosen.op.id)) report.covered.set(chosen.op.id, new Set());
+      report.covered.get(chosen.op.id)?.add(a.status);
+      for (const problem of chosen.problems) fail(chosen.op.id, problem);
+      if (chosen.explainedBy !== undefined) {
         const code = a.status >= 400 && a.body ? errorCodeOf(a.body) : undefined;
-        const keys = [`${op.id} ${a.status} ${code}`, `${op.id} ${a.status}`, `* ${a.status} ${code}`, `* ${a.status}`];
-        const key = keys.find((k) => this.#explained.has(k));
-        if (key === undefined) {
-          fail(op.id, a.status < 400
-            ? `status ${a.status} is not listed for ${op.id} (lists ${Object.keys(op.responses).join(', ')})`
-            : `error status ${a.status} (${code}) is not listed for ${op.id} and no reason is written down for it`);
-        } else {
-          if (!report.explained.has(key)) report.explained.set(key, new Set());
-          report.explained.get(key)?.add(`${op.id} ${a.status}${code ? ` ${code}` : ''}`);
-        }
-        continue;
-      }
-      const response = this.#resolve(declared);
-      const content: Record<string, Json> | undefined = response?.content;
-      const ct = (a.headers['content-type'] ?? '').split(';')[0].trim();
-      if (a.method === 'HEAD' || a.via === 'upgrade' && a.status === 101) continue;
-      if (!content) {
-        if (a.bodyBytes !== 0) fail(op.id, `status ${a.status} is listed without content, but the answer has a ${a.bodyBytes}-byte body`);
-        continue;
-      }
-      const media = content[ct];
-      if (!media) {
-        fail(op.id, `Content-Type ${JSON.stringify(ct)} is not listed for ${a.status} (lists ${Object.keys(content).join(', ')})`);
-        continue;
-      }
-      if (ct === 'application/json' && media.schema) {
-        const bad = this.#schemaErrors(media.schema, a.body);
-        if (bad) fail(op.id, `${a.status} body does not match its schema: ${bad}`);
-      }
-      for (const [name, header] of Object.entries<Json>(response.headers ?? {})) {
-        const h = this.#resolve(header);
-        // Stricter than OpenAPI (headers are optional unless required): a header the document
-        // describes for this answer (Location on 201s) is one clients may rely on, so it must be sent.
-        if (a.headers[name.toLowerCase()] === undefined) fail(op.id, `${h?.required === true ? 'required' : 'documented'} header ${name} is missing`);
+        explain(chosen.explainedBy, `${chosen.op.id} ${a.status}${code ? ` ${code}` : ''}`);
       }
     }
     report.uncovered = this.operationIds.filter((id) => !report.covered.has(id));

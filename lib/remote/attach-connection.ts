@@ -23,6 +23,7 @@
 // not re-sent). Nothing is lost across a drop that happens while nothing is
 // in flight.
 import { WebSocket, type RawData } from 'ws';
+import { publishRequest } from './http-client';
 import { type RemoteBoxliteError, errorFromAnswer, MAX_ERROR_BODY_BYTES, networkError } from './remote-error';
 import { backoffMs, sleep, type RetryPolicy } from './retry-policy';
 
@@ -118,6 +119,8 @@ export class AttachConnection {
   }
 
   #open(): void {
+    // The handshake is a GET like any other request: published with them.
+    publishRequest(() => ({ method: 'GET', url: this.#opts.url, headers: { ...this.#opts.headers }, body: null }));
     const ws = new WebSocket(this.#opts.url, {
       headers: this.#opts.headers,
       perMessageDeflate: false,

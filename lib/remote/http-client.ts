@@ -5,7 +5,8 @@
 // Every request is published on the diagnostics channel
 // `boxlite-native:remote:request` ({method, url, headers, body}, body the JSON
 // value or null) before each try, so tools can log or check what goes out
-// (the tests validate every one against BoxLite's OpenAPI document).
+// (the tests validate every one against BoxLite's OpenAPI document); the
+// attach WebSocket's handshakes (attach-connection.ts) are published too.
 import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { type RemoteBoxliteError, MAX_ERROR_BODY_BYTES, errorFromAnswer, networkError, protocolError } from './remote-error';
@@ -20,6 +21,11 @@ export interface RequestMessage {
   headers: Record<string, string>;
   /** The JSON body, or null (none, or a binary one such as a tar upload). */
   body: unknown;
+}
+
+/** Publishes a request about to be sent on REQUEST_CHANNEL (nothing is built when nobody listens). */
+export function publishRequest(message: () => RequestMessage): void {
+  if (requests.hasSubscribers) requests.publish(message());
 }
 
 export interface HttpClientConfig {
@@ -117,9 +123,7 @@ export class HttpClient {
         body = made.data as RequestInit['body'];
         tryHeaders['Content-Type'] = made.contentType;
       }
-      if (requests.hasSubscribers) {
-        requests.publish({ method: req.method, url, headers: tryHeaders, body: jsonText === undefined ? null : JSON.parse(jsonText) } satisfies RequestMessage);
-      }
+      publishRequest(() => ({ method: req.method, url, headers: tryHeaders, body: jsonText === undefined ? null : JSON.parse(jsonText) }));
       let response: Response;
       try {
         response = await this.config.fetch(url, {

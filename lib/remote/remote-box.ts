@@ -100,7 +100,7 @@ export class RemoteBox implements BoxApi {
     requiredString(guestDst, 'guestDst');
     const packed = await packHostPath(hostSrc);
     await this.#ctx.client.empty({
-      method: 'PUT', path: this.#path('/files'), query: { path: guestDst, source_is_dir: String(packed.isDir) },
+      method: 'PUT', path: this.#path('/files'), query: { path: guestDst },
       body: () => ({ data: packed.make(), contentType: 'application/x-tar' }), signal: options.signal,
     });
   }

@@ -14,19 +14,23 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 
-/** The upload body for a host path: a tar of the directory's contents, or of the one file. */
-export async function packHostPath(hostSrc: string): Promise<{ isDir: boolean; make: () => ReadableStream<Uint8Array> }> {
+/**
+ * The upload body for a host path: a tar of the directory, rooted at its own
+ * `./` entry, or of the one file. The root entry is what says "directory"
+ * on the wire, as in BoxLite's own client (tar's append_dir_all(".")): a
+ * directory holding one file would otherwise look like that file. The
+ * document's uploadFiles has no parameter for it.
+ */
+export async function packHostPath(hostSrc: string): Promise<{ make: () => ReadableStream<Uint8Array> }> {
   const st = await fsp.lstat(hostSrc);
   const isDir = st.isDirectory();
   const cwd = isDir ? hostSrc : path.dirname(hostSrc);
-  const entries = isDir ? await fsp.readdir(hostSrc) : [path.basename(hostSrc)];
+  const entries = isDir ? ['.'] : [path.basename(hostSrc)];
   const make = (): ReadableStream<Uint8Array> => {
-    // An empty directory still needs an archive: an empty one (two zero blocks).
-    if (entries.length === 0) return Readable.toWeb(Readable.from([Buffer.alloc(1024)])) as ReadableStream<Uint8Array>;
     const pack = tar.c({ cwd, portable: true, follow: false }, entries);
     return Readable.toWeb(Readable.from(pack as AsyncIterable<Buffer>)) as ReadableStream<Uint8Array>;
   };
-  return { isDir, make };
+  return { make };
 }
 
 async function isDirectory(p: string): Promise<boolean> {

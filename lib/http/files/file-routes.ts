@@ -25,7 +25,7 @@ import { httpError, payloadTooLarge } from '../protocol/http-error';
 import { sendEmpty } from '../protocol/respond';
 import { hideStagingPath, watchStaging } from './staging';
 import { stagingPrefix } from './staging-owner';
-import { checkGuestPath, closeArchive, extractTar, packDirectory } from './tar-transfer';
+import { type Extracted, checkGuestPath, closeArchive, extractTar, packDirectory } from './tar-transfer';
 import { invalid } from '../protocol/validate';
 
 /**
@@ -118,7 +118,8 @@ async function upload(ctx: RouteContext): Promise<void> {
   const dest = checkGuestPath(queryParam(ctx, 'path'));
   // libboxlite's copy always overwrites; refusing beats pretending.
   if (!checkBoolean(ctx, 'overwrite', true)) throw new UnsupportedError('unsupported: overwrite=false is not supported (copies always overwrite)');
-  // Client 0.10.3 says what it packed; 0.10.0 does not, and the archive tells.
+  // Not in BoxLite's document: a client that says what it packed is still
+  // heard; others are read from the archive (its `./` root entry, below).
   const sourceIsDir = queryParam(ctx, 'source_is_dir') === undefined ? undefined : checkBoolean(ctx, 'source_is_dir', false);
   const limit = ctx.state.options.filesLimit;
   checkDeclaredLength(ctx.req, limit);
@@ -137,8 +138,9 @@ async function upload(ctx: RouteContext): Promise<void> {
       if (err || !req.complete) limiter.destroy(new Error('aborted: the client closed the connection mid-upload'));
     });
     limiter.on('error', () => req.resume());
+    let extracted: Extracted;
     try {
-      await extractTar(req.pipe(limiter), staged, ctx.state.options.maxExtractedBytes);
+      extracted = await extractTar(req.pipe(limiter), staged, ctx.state.options.maxExtractedBytes);
     } finally {
       req.unpipe(limiter);
       limiter.destroy();
@@ -147,8 +149,10 @@ async function upload(ctx: RouteContext): Promise<void> {
     // `docker cp` semantics, which BoxLite clients follow: an archive of one
     // file is that file, written *as* `dest` (or into it when `dest` is an
     // existing directory or ends in '/'); any other archive is a directory
-    // whose contents land in `dest`.
-    const single = sourceIsDir === true ? null : await singleFile(staged);
+    // whose contents land in `dest`. An archive rooted at `./` is a directory
+    // even when it holds one file (BoxLite's client packs directories so).
+    const isDirectory = sourceIsDir ?? extracted.rootDirectory;
+    const single = isDirectory ? null : await singleFile(staged);
     await box.copyIn(single ?? staged, dest);
   });
   sendEmpty(ctx.res, 204, ctx.requestId);

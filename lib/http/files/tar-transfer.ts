@@ -52,15 +52,22 @@ export function extractedTooLarge(maxBytes: number): Error {
   return httpError(413, `invalid argument: the archive's files exceed the limit of ${maxBytes} bytes once extracted (maxExtractedBytes)`);
 }
 
+/** What an extracted archive said about itself. */
+export interface Extracted {
+  /** It carried a directory entry for its own root (`./`): the archive of a directory, however many entries it holds. */
+  rootDirectory: boolean;
+}
+
 /**
  * Extract the tar stream `source` into the empty directory `dir`. Rejects with
  * a 400 for a refused archive, a 413 past `maxBytes` of file contents, or the
  * source's own error, and only once no descriptor under `dir` is open.
  */
-export function extractTar(source: Readable, dir: string, maxBytes: number): Promise<void> {
+export function extractTar(source: Readable, dir: string, maxBytes: number): Promise<Extracted> {
   const kinds = new Map<string, Kind>();
   /** Bytes each regular file (or hardlink) will write, by entry name. */
   const sizes = new Map<string, number>();
+  let rootDirectory = false;
   const symlinks: Array<{ name: string; target: string }> = [];
   let extracted = 0;
   let failure: unknown = null;
@@ -168,6 +175,7 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
     }
     const name = normalizeEntryPath(entry.path);
     if (name === '') { // the archive's root ("./"): the staging dir itself
+      if (entry.type === 'Directory') rootDirectory = true;
       entry.resume();
       return;
     }
@@ -201,11 +209,11 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
     }
   }
 
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<Extracted>((resolve, reject) => {
     let ended = false;
     settle = () => {
       if (failure !== null) reject(failure);
-      else resolve();
+      else resolve({ rootDirectory });
     };
     parser.on('entry', (entry: tar.ReadEntry) => {
       entry.pause();
