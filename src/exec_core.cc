@@ -13,8 +13,6 @@ namespace {
 // fast reader is not slowed by the round trips, small enough that a Readable
 // is never handed much more than its highWaterMark.
 constexpr size_t kSpillReadBytes = 1u << 20;
-// A JS-side buffer that grew beyond this during a burst is released, not kept.
-constexpr size_t kKeepCapacityBytes = 4u << 20;
 // An active reader (asked within this long) whose window is full makes the
 // drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
 // thread is only busy, and spilling a stream that is being read at full speed
@@ -154,6 +152,13 @@ void ExecCore::ScheduleFlushLocked(std::unique_lock<std::mutex>& lock) {
   if (!core_->Post(event)) delete event;  // env tearing down: nobody to deliver to
 }
 
+void ExecCore::ReleaseHandedOver() {
+  // Not kept for the next hand-off: a kept block (up to the window) per
+  // stream of every execution still referenced was the largest per-execution
+  // cost (README "Limits and guarantees": memory per execution).
+  for (std::string& spent : js_) std::string().swap(spent);
+}
+
 void ExecCore::Want(int stream) {
   std::unique_lock<std::mutex> lock(bufMu_);
   wanted_[stream] = true;
@@ -169,15 +174,7 @@ void ExecCore::Discard(int stream) {
 }
 
 ExecCore::Output ExecCore::TakeOutput(bool everything) {
-  // The previous hand-off was copied into JS already: recycle its memory,
-  // unless one burst made it huge.
-  for (std::string& spent : js_) {
-    if (spent.capacity() > kKeepCapacityBytes) {
-      std::string().swap(spent);
-    } else {
-      spent.clear();
-    }
-  }
+  ReleaseHandedOver();
   Output result;
   std::string spillError;
   std::unique_lock<std::mutex> lock(bufMu_);

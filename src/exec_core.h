@@ -86,6 +86,8 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // JS thread. `everything`: close is tearing down; take all memory, drop
   // the rest (reported in reason) and complete.
   Output TakeOutput(bool everything = false);
+  // JS thread: the last hand-off was copied into JS; free its buffers.
+  void ReleaseHandedOver();
   // JS thread: the stream's Readable wants one more block.
   void Want(int stream);
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
@@ -116,7 +118,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   std::condition_variable bufCv_;
   OutputSpool spool_[2];
   std::chrono::steady_clock::time_point lastTake_[2];
-  std::string js_[2];  // JS side: what the last TakeOutput handed over
+  std::string js_[2];  // JS side: what the last TakeOutput handed over, until copied
   bool wanted_[2] = {false, false};
   bool discarded_[2] = {false, false};
   bool flushPending_ = false;

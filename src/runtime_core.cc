@@ -392,6 +392,7 @@ void RuntimeCore::FinishClose(Napi::Env env, bool canCallJs) {
         bool giveExit = !exec.exitDelivered;
         exec.exitDelivered = exec.completeDelivered = true;
         CallListener(env, entry.second.fn, out, giveExit, out.exited ? out.exitCode : -129, true);
+        exec.ReleaseHandedOver();
       });
     }
     for (auto& waiter : waiters) guarded([&] { waiter.Resolve(env.Undefined()); });
@@ -454,6 +455,7 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
       thrown = std::current_exception();
     }
   }
+  exec.ReleaseHandedOver();  // copied into JS Buffers (or nobody listens)
   if (out.exited) {
     exec.exitDelivered = true;
     // The process is gone and libboxlite will call nothing more: free the

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
+import { scheduleMemoryRelease } from './memory-release';
 import {
   loadAddon,
   type NativeBox,
@@ -379,6 +380,8 @@ export class Execution implements ExecutionApi {
 
   #onComplete(resolveDone: (code: number) => void): void {
     this.#complete = true;
+    // Its native buffers are gone now: let the allocator return them.
+    scheduleMemoryRelease();
     try {
       this.stdout.push(null);
     } finally {
