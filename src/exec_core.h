@@ -92,6 +92,9 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   void Want(int stream);
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
   void Discard(int stream);
+  // JS thread: the stream's Readable passed on everything it was handed
+  // (read to its end); only the budget accounting changes.
+  void LetGo(int stream);
 
   // JS thread only.
   bool exitDelivered = false;
@@ -107,6 +110,11 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   void KillForOverflow();
   void ScheduleFlushLocked(std::unique_lock<std::mutex>& lock);
   uint64_t RetainedLocked() const;
+  // Under bufMu_ (or in the destructor): empty the stream's spool and give
+  // its memory and spill bytes back to the runtime's budgets.
+  void ClearSpool(int stream);
+  // Under bufMu_ (or in the destructor): the JS side let go of what it was handed.
+  void ReleaseHeldByJs(int stream);
 
   RuntimeCore* core_;
   const OutputLimits limits_;
@@ -119,6 +127,9 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   OutputSpool spool_[2];
   std::chrono::steady_clock::time_point lastTake_[2];
   std::string js_[2];  // JS side: what the last TakeOutput handed over, until copied
+  // Handed to JS from memory and still counted against the runtime budget
+  // (until the stream's Readable asks again, is discarded, or this dies).
+  uint64_t heldByJs_[2] = {0, 0};
   bool wanted_[2] = {false, false};
   bool discarded_[2] = {false, false};
   bool flushPending_ = false;

@@ -434,6 +434,19 @@ void RuntimeCore::ReleaseOutputMemory(size_t bytes) {
   if (bytes > 0) outputMemory_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
+bool RuntimeCore::ReserveOutputSpill(uint64_t bytes) {
+  uint64_t budget = outputSpillBudget_.load(std::memory_order_relaxed);
+  uint64_t used = outputSpill_.load(std::memory_order_relaxed);
+  do {
+    if (used + bytes > budget) return false;
+  } while (!outputSpill_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void RuntimeCore::ReleaseOutputSpill(uint64_t bytes) {
+  if (bytes > 0) outputSpill_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
 void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
   if (exec.completeDelivered) return;
   auto it = listeners_.find(&exec);

@@ -73,6 +73,8 @@ export interface BoxliteHandlerOptions {
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
   maxBufferedOutputBytes?: number;
+  /** Unread output kept by all execs together before streams are paused (default 64 MiB). */
+  maxBufferedOutputTotalBytes?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
@@ -224,6 +226,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
+    maxBufferedTotalBytes: positive(options.maxBufferedOutputTotalBytes, 'maxBufferedOutputTotalBytes', 64 * MIB),
   }, backgroundError);
   const guard = makeRequestGuard({
     allowedOrigins: options.allowedOrigins,

@@ -66,6 +66,8 @@ export type NativeExecSpec = Omit<ExecOptions, 'signal'> & {
   outputSpillDir?: string;
   /** The runtime-wide budget of unread output in memory (bytes). */
   runtimeOutputMemoryBytes?: number;
+  /** The runtime-wide budget of unread output spilled to disk (bytes). */
+  runtimeOutputSpillBytes?: number;
 };
 
 export interface NativeExecution {

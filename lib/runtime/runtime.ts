@@ -190,6 +190,7 @@ export const DEFAULT_LIMITS: Readonly<Required<Omit<ExecutionLimits, 'spillDir'>
   maxBufferedOutputBytes: 8 * MIB,
   maxSpilledOutputBytes: 1024 * MIB,
   maxRuntimeBufferedOutputBytes: 64 * MIB,
+  maxRuntimeSpilledOutputBytes: 2048 * MIB,
   maxStdinBytes: 64 * MIB,
 });
 
@@ -211,6 +212,8 @@ function resolveLimits(limits: ExecutionLimits | undefined): ResolvedLimits {
     maxSpilledOutputBytes: limitBytes(limits.maxSpilledOutputBytes, 'maxSpilledOutputBytes', DEFAULT_LIMITS.maxSpilledOutputBytes, { zeroOk: true }),
     maxRuntimeBufferedOutputBytes: limitBytes(limits.maxRuntimeBufferedOutputBytes, 'maxRuntimeBufferedOutputBytes',
       DEFAULT_LIMITS.maxRuntimeBufferedOutputBytes),
+    maxRuntimeSpilledOutputBytes: limitBytes(limits.maxRuntimeSpilledOutputBytes, 'maxRuntimeSpilledOutputBytes',
+      DEFAULT_LIMITS.maxRuntimeSpilledOutputBytes),
     maxStdinBytes: limitBytes(limits.maxStdinBytes, 'maxStdinBytes', DEFAULT_LIMITS.maxStdinBytes, { zeroOk: true }),
     spillDir: optionalString(limits.spillDir, 'limits.spillDir', { nonEmpty: true }) ?? tmpdir(),
   };
@@ -352,7 +355,7 @@ export class Execution implements ExecutionApi {
   }
 
   #outputStream(stream: 0 | 1): Readable {
-    return new Readable({
+    const readable = new Readable({
       read: () => {
         if (this.#native) this.#native.wantOutput(stream);
         else this.#wantedEarly[stream] = true;
@@ -364,6 +367,10 @@ export class Execution implements ExecutionApi {
         callback(err);
       },
     });
+    // Read to its end: what the addon counted as held by this Readable
+    // (against the runtime-wide memory budget) is passed on.
+    readable.once('end', () => this.#native?.discardOutput(stream));
+    return readable;
   }
 
   #onExit(exitCode: number, reason: string | undefined, resolveExited: (code: number) => void,
@@ -520,6 +527,7 @@ export class Box implements BoxApi {
       outputSpillBytes: limits.maxSpilledOutputBytes,
       outputSpillDir: limits.maxSpilledOutputBytes > 0 ? limits.spillDir : '',
       runtimeOutputMemoryBytes: limits.maxRuntimeBufferedOutputBytes,
+      runtimeOutputSpillBytes: limits.maxRuntimeSpilledOutputBytes,
     };
     options.signal?.throwIfAborted();
     const execution = new Execution(options.signal, limits);

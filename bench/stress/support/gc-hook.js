@@ -7,7 +7,7 @@
 // the server *retains*, which (unlike a peak RSS sampled while V8 has not
 // collected yet) does not depend on how busy the machine is.
 //
-// Request: { type: 'boxlite-test:gc', id }.
+// Request: { type: 'boxlite-test:gc', id } ('boxlite-test:peek': the same answer without collecting).
 // Answer:  { type: 'boxlite-test:memory', id, rss, heapUsed, external, arrayBuffers } (bytes; rss from /proc).
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,6 +21,12 @@ function rssNow() {
 
 if (typeof process.send === 'function' && typeof global.gc === 'function') {
   process.on('message', (msg) => {
+    if (msg && msg.type === 'boxlite-test:peek') {
+      // No collection: what is allocated right now, garbage included (diagnostics).
+      const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+      process.send({ type: 'boxlite-test:memory', id: msg.id, rss: rssNow(), heapUsed, external, arrayBuffers });
+      return;
+    }
     if (!msg || msg.type !== 'boxlite-test:gc') return;
     // Twice: the first pass runs finalizers (native buffers, ObjectWrap
     // destructors) whose releases the second one sees settled.

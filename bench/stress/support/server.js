@@ -42,13 +42,17 @@ function startServer(args = [], { timeoutMs = 20_000, env: extraEnv = {} } = {})
           origin: m[1],
           stderr: () => err,
           /** Memory after a forced full GC in the server: { rss, heapUsed, external, arrayBuffers } (bytes). */
-          retained(timeoutMs = 30_000) {
+          retained(timeoutMs = 30_000, type = 'boxlite-test:gc') {
             return new Promise((resolve, reject) => {
               const id = ++gcIds;
               const timer = setTimeout(() => { pendingGc.delete(id); reject(new Error('no answer from the gc hook')); }, timeoutMs);
               pendingGc.set(id, (msg) => { clearTimeout(timer); resolve(msg); });
-              child.send({ type: 'boxlite-test:gc', id });
+              child.send({ type, id });
             });
+          },
+          /** The same without a collection: garbage included (diagnostics). */
+          peek(timeoutMs = 30_000) {
+            return this.retained(timeoutMs, 'boxlite-test:peek');
           },
           async stop() {
             child.kill('SIGTERM');
