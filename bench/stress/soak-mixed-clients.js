@@ -10,7 +10,7 @@
 //
 // Clients (each loops until the deadline):
 //   reader      exec 1 MiB, attach, read it all (every byte checked)
-//   unread      exec 2 MiB, never attach (the idle reaper takes it)
+//   unread      exec 12 MiB (it spills), never attach (the idle reaper takes it)
 //   dropper     attach, read 256 KiB, drop the socket, re-attach, read the rest
 //   staller     attach, stop reading for a second, then read it all
 //   uploader    PUT an archive and cut the connection mid-entry
@@ -91,7 +91,7 @@ exports.run = async function run({ scale = 1, seconds } = {}) {
         tally(s.bytes === MIB && s.exitCode === 0 ? 'reader ok' : 'reader short');
       },
       async unread() {
-        const id = await exec(2 * MIB);
+        const id = await exec(12 * MIB); // past the 8 MiB window: it spills
         if (!id) return;
         tally('unread');
         await sleep(500);
@@ -180,8 +180,10 @@ exports.run = async function run({ scale = 1, seconds } = {}) {
     };
     // The plateau: the second half holds no more than the first (a margin
     // for noise), and everything is given back at the end.
+    // (Descriptors in use at a moment follow how many clients happen to be
+    // mid-request, so the margin is wide; a leak shows at the end instead.)
     row.plateau = row.rssSecondHalfMiB <= row.rssFirstHalfMiB * 1.25 + 32
-      && row.fdsMaxSecondHalf <= row.fdsMaxFirstHalf + 16
+      && row.fdsMaxSecondHalf <= row.fdsMaxFirstHalf * 1.5 + 16
       && row.fdsAfter <= row.fdsBefore + 2 && row.spillAfter === 0 && row.stagingAfter === 0
       && row.retainedAfterMiB < 24 && row.slotsFreeAtEnd === MAX_EXECUTIONS;
     if (process.env.STRESS_ASSERT !== '0' && !row.plateau) {
