@@ -4,7 +4,7 @@
 // the wrapper runs one Stryker pass per group below, corrects the vitest
 // runner's miscount of mutants that break module loading, prints one table
 // per file and applies `thresholds.break` to the corrected scores.
-// See README.md, "Mutation testing".
+// See docs/mutation-testing.md.
 
 /**
  * What is mutated, and which suites judge it. Each group is one Stryker pass
@@ -72,6 +72,7 @@ export const GROUPS = {
       // Direct tests of each guard's decisions (no server needed).
       'test/guard-decisions.test.ts',
       'test/limits-decisions.test.ts',
+      'test/observability-limits.test.ts',
       'test/pagination-decisions.test.ts',
       'test/idempotency-decisions.test.ts',
     ],

@@ -10,7 +10,7 @@
 //                          unset -> no authentication, allowed on loopback only, with a warning.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -18,16 +18,22 @@ import type { Duplex } from 'node:stream';
 import { type BoxliteHandlerOptions, attachBoxliteServerEvents, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from './http';
 import { httpError } from './http/protocol/http-error';
 import { rejectUpgrade } from './http/exec/attach';
+import { sweepStaleStaging } from './http/files/staging-owner';
+import { eraseFromEnvironBlock } from './environ-scrub';
 import { normalizeBasePath } from './http/routing/paths';
 import { Runtime } from './runtime/runtime';
 import type { ExecutionLimits, Runtime as RuntimeType } from './runtime/runtime-types';
 import { testEngineLibraryPath } from './testing';
+import {
+  OBSERVABILITY_OPTIONS, OBSERVABILITY_USAGE, type Observability, type ObservabilityArgs, openObservability,
+  parseObservabilityArgs,
+} from './observability/cli-observability';
 
 /** Numeric createBoxliteHandler options settable with --limit NAME=N (see README "Limits and guarantees"). */
 const LIMIT_NAMES = [
   'jsonLimit', 'filesLimit', 'maxExtractedBytes', 'maxDownloadStagingBytes', 'maxExecutions', 'maxExecutionsPerBox',
   'maxBoxes', 'maxAttachSockets', 'maxFileTransfers', 'pingIntervalMs', 'pongTimeoutMs', 'execIdleTimeoutMs',
-  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxBufferedOutputTotalBytes',
+  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxErrorFramesPerSocket', 'maxBufferedOutputTotalBytes',
 ] as const;
 type LimitName = typeof LIMIT_NAMES[number];
 
@@ -52,6 +58,8 @@ Options:
   --auth A           none | token=SECRET (default: Bearer $BOXLITE_API_KEY when set,
                      else none on loopback only). token=SECRET is visible to every
                      local user in ps: prefer BOXLITE_API_KEY
+  --api-key-file F   require Bearer <the contents of file F> (whitespace around it ignored): the key
+                     is then never in the server's environment
   --allowed-hosts L  comma-separated Host names answered besides loopback/localhost on this port
                      (name, name:port, .domain for subdomains, IP literal; '*' = no Host check).
                      Without authentication only loopback/localhost are answered by default.
@@ -69,25 +77,43 @@ Options:
   --spill-dir DIR              where spill files go (default: the temp dir)
   --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
                                (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
-  -h, --help         this text
+${OBSERVABILITY_USAGE}  -h, --help         this text
   -v, --version      the package version
 
-Run under npm (npm run serve), the server stops when npm does, even if npm is
-killed without forwarding the signal.
+Examples:
+  # try it without libboxlite: the bundled test engine (host processes, NOTHING isolated)
+  npx boxlite-native serve --engine test
+  # real boxes: a libboxlite build, on port 8200, Bearer token from the environment
+  BOXLITE_API_KEY=change-me npx boxlite-native serve --library /opt/boxlite/libboxlite.so --port 8200
+  # every interface, behind a proxy that sends Host: boxlite.internal
+  BOXLITE_API_KEY=change-me npx boxlite-native serve --host 0.0.0.0 --allowed-hosts boxlite.internal
+  # then, from a client:
+  curl http://127.0.0.1:8100/v1/config
+
+Every failure exits with status 1 and one message on stderr. Started by npm
+(a package.json script), the server stops when npm does, even if npm is killed
+without forwarding the signal.
 `;
+
+/** What a usage mistake ends with, instead of the whole usage text. */
+const HELP_POINTER = "Run 'boxlite-native --help' for the options and examples.";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function fail(message: string, code = 2): never {
+function fail(message: string, code = 1): never {
   process.stderr.write(`boxlite-native: ${message}\n`);
   process.exit(code);
 }
 
+/** Set once the log is open: warnings follow its format (JSON lines with --log json). */
+let observability: Observability | undefined;
+
 function warn(message: string): void {
-  process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
+  if (observability !== undefined) observability.warn(message);
+  else process.stderr.write(`boxlite-native: WARNING: ${message}\n`);
 }
 
 function isLoopback(host: string): boolean {
@@ -103,10 +129,12 @@ interface ServeArgs {
   prefix?: string;
   basePath?: string;
   auth?: string;
+  apiKeyFile?: string;
   allowedHosts?: string[] | '*';
   allowedOrigins?: string[];
   limits: Partial<Record<LimitName, number>>;
   execLimits: ExecutionLimits;
+  observability: ObservabilityArgs;
 }
 
 /** "64M" -> bytes (K/M/G are powers of 1024); fails with the flag's name. */
@@ -155,6 +183,17 @@ function parseLimits(raw: string[] | undefined): Partial<Record<LimitName, numbe
   return limits;
 }
 
+/**
+ * One line for a parseArgs refusal. Node's own text for an unknown option
+ * continues with advice about positionals that does not apply here.
+ */
+function describeParseError(err: Error & { code?: string }): string {
+  const quoted = /'([^']+)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option ${quoted}`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted) return `unexpected argument ${quoted}`;
+  return err.message.split('\n')[0]!.replace(/\.$/, '');
+}
+
 function parseServeArgs(argv: string[]): ServeArgs {
   let parsed;
   try {
@@ -163,16 +202,17 @@ function parseServeArgs(argv: string[]): ServeArgs {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, engine: { type: 'string' }, home: { type: 'string' },
         library: { type: 'string' }, version: { type: 'boolean', short: 'v' },
-        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, 'api-key-file': { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
         'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
         'max-runtime-buffered-output': { type: 'string' }, 'max-runtime-spilled-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
+        ...OBSERVABILITY_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
     });
   } catch (err) {
-    fail(`${(err as Error).message}\n\n${USAGE}`);
+    fail(`${describeParseError(err as Error & { code?: string })}\n${HELP_POINTER}`);
   }
   const v = parsed.values;
   if (v.help) {
@@ -201,17 +241,24 @@ function parseServeArgs(argv: string[]): ServeArgs {
   } catch (err) {
     fail(`--base-path: ${(err as Error).message}`);
   }
+  const observability = parseObservabilityArgs(v);
+  if (typeof observability === 'string') fail(observability, 1);
   const hosts = listFlag(v['allowed-hosts']);
   const allowedHosts = hosts !== undefined && hosts.includes('*') ? '*' : hosts;
   return {
-    port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth,
+    port, host: v.host ?? '127.0.0.1', engine, home: v.home, library: v.library, prefix, basePath, auth: v.auth, apiKeyFile: v['api-key-file'],
     allowedHosts, allowedOrigins: listFlag(v['allowed-origins']), limits: parseLimits(v.limit), execLimits: parseExecLimits(v),
+    observability,
   };
 }
 
 /** The handler's auth options, decided from --auth, BOXLITE_API_KEY and the bind address. */
 function chooseAuth(args: ServeArgs): { options: Pick<BoxliteHandlerOptions, 'auth' | 'authenticate'>; label: string } {
   const envKey = process.env.BOXLITE_API_KEY;
+  if (args.apiKeyFile !== undefined) {
+    if (args.auth !== undefined) fail('--api-key-file and --auth exclude each other');
+    return { options: { authenticate: bearerTokenAuth(readApiKeyFile(args.apiKeyFile)) }, label: 'bearer token (--api-key-file)' };
+  }
   if (args.auth === 'none') {
     if (!isLoopback(args.host)) warn(`--auth none on ${args.host}: anyone who can reach this port can run commands`);
     return { options: { auth: 'none' }, label: 'none' };
@@ -262,30 +309,109 @@ async function openRuntime(args: ServeArgs): Promise<{ runtime: RuntimeType; hom
   return { runtime, home: args.home ?? process.env.BOXLITE_HOME ?? '~/.boxlite', cleanup: () => undefined };
 }
 
+function readApiKeyFile(file: string): string {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    fail(`--api-key-file: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (key === '') fail(`--api-key-file: ${file} is empty`);
+  return key;
+}
+
+/**
+ * The addon's load errors speak to JS callers ({ libraryPath } for
+ * Runtime.open); a CLI user needs the flags and the environment instead.
+ */
+function inCliTerms(message: string): string {
+  const cut = message.indexOf('\nTwo ways forward:');
+  const what = (cut === -1 ? message : message.slice(0, cut))
+    .replace(/\(libraryPath option\)/g, '(--library)')
+    .replace(/Point libraryPath or BOXLITE_LIBRARY/g, 'Point --library PATH (or BOXLITE_LIBRARY=PATH)');
+  if (cut === -1) return what;
+  const versions = /install libboxlite ([^(]+?) \(/.exec(message.slice(cut))?.[1] ?? 'a supported release';
+  return `${what}\nTwo ways forward:`
+    + `\n  1. Real boxes: get libboxlite ${versions} (the boxlite-c-v<version>-<platform> archives at`
+    + '\n     https://github.com/boxlite-ai/boxlite/releases), then: boxlite-native serve --library /path/to/libboxlite.so'
+    + '\n     (or set BOXLITE_LIBRARY=/path/to/libboxlite.so).'
+    + '\n  2. No libboxlite: boxlite-native serve --engine test runs the bundled test engine'
+    + '\n     (host processes: it isolates nothing; tests and local development only).';
+}
+
+/** Why listen() failed, in the user's terms: which address and port, and what to do. */
+function listenFailure(err: NodeJS.ErrnoException, args: ServeArgs): string {
+  const where = `${args.host.includes(':') ? `[${args.host}]` : args.host}:${args.port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${args.port} is already in use on ${args.host} (another server, or an earlier boxlite-native serve, `
+        + `is listening on ${where}). Stop it, or choose another port: --port ${args.port === 65535 ? 8100 : args.port + 1} `
+        + '(--port 0 picks a free one).';
+    case 'EACCES':
+      return `not allowed to listen on ${where} (ports below 1024 need privileges). Choose a port >= 1024, e.g. --port 8100.`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: ${args.host} is not an address of this machine. Use --host 127.0.0.1, `
+        + 'one of this machine\'s addresses, or 0.0.0.0 for all of them.';
+    default:
+      return `cannot listen on ${where}: ${err.message}`;
+  }
+}
+
+/**
+ * Base URLs a client can use. A wildcard bind (0.0.0.0, ::) is no address a
+ * client can connect to: list loopback and each interface's address instead.
+ */
+function reachableHosts(host: string): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  if (!wildcard) return [host.includes(':') ? `[${host}]` : host];
+  const hosts = [host === '::' ? '[::1]' : '127.0.0.1'];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.internal) continue;
+      if (a.family === 'IPv4') hosts.push(a.address);
+      // `::` also accepts IPv4 (dual stack); link-local IPv6 needs a zone id clients rarely pass.
+      else if (host === '::' && !a.address.toLowerCase().startsWith('fe80')) hosts.push(`[${a.address}]`);
+    }
+  }
+  return [...new Set(hosts)];
+}
+
 /**
  * The server's secret must not reach the commands it runs: the test engine
  * spawns commands with this process's environment (as a box's init would
  * with its own), so BOXLITE_API_KEY is removed from it once read.
  * `delete process.env.X` unsets the variable in the C environment too, which
- * is what the engine copies at each exec.
+ * is what the engine copies at each exec. /proc/<pid>/environ shows the block
+ * the process started with, which unsetting does not change, and any process
+ * of the same user (every command of the test engine) can read it: the entry
+ * is erased from that block too (environ-scrub.ts).
  */
 function forgetApiKeyFromEnvironment(): void {
+  const present = process.env.BOXLITE_API_KEY !== undefined;
   delete process.env.BOXLITE_API_KEY;
+  if (present && !eraseFromEnvironBlock('BOXLITE_API_KEY')) {
+    warn('BOXLITE_API_KEY could not be erased from this process\'s initial environment (/proc/<pid>/environ): '
+      + 'processes of the same user can read it there. Prefer --api-key-file.');
+  }
 }
 
 async function serve(argv: string[]): Promise<void> {
   const args = parseServeArgs(argv);
+  // The log, and the metrics listener bound now (a taken port fails before
+  // anything is opened): lib/observability/.
+  try {
+    observability = await openObservability(args.observability);
+  } catch (err) {
+    fail((err as Error).message, 1);
+  }
+  const obs = observability;
   const auth = chooseAuth(args);
   forgetApiKeyFromEnvironment();
   let opened;
   try {
     opened = await openRuntime(args);
   } catch (err) {
-    const hint = args.engine === 'auto'
-      ? '\nPoint the CLI at libboxlite with --library PATH (or BOXLITE_LIBRARY=PATH).'
-        + '\nTo try the API without libboxlite, use --engine test (no isolation).'
-      : '';
-    fail(`cannot open the BoxLite runtime: ${(err as Error).message}${hint}`, 1);
+    fail(`cannot open the BoxLite runtime: ${args.engine === 'auto' ? inCliTerms((err as Error).message) : (err as Error).message}`);
   }
   const { runtime, home, cleanup } = opened;
   if (auth.options.auth === 'none' && (args.host === '0.0.0.0' || args.host === '::') && args.allowedHosts === undefined) {
@@ -301,20 +427,23 @@ async function serve(argv: string[]): Promise<void> {
       basePath: args.basePath,
       allowedHosts: hostsFor(args),
       allowedOrigins: args.allowedOrigins,
+      ...obs.handlerOptions(),
     });
   } catch (err) {
     await runtime.close();
     cleanup();
     fail((err as Error).message);
   }
+  const metricsUrl = obs.metricsUrl;
   // requireHostHeader off: the handler answers a missing Host itself, with the envelope.
-  const server = createServer({ requireHostHeader: false }, handler);
+  // /healthz and /readyz are answered in front of it (lib/observability/health.ts).
+  const server = createServer({ requireHostHeader: false }, obs.serve(handler, runtime));
   attachBoxliteUpgrade(server, handler);
   // Parse errors, unknown Expect and 100-continue get BoxLite answers, and a
   // flood of them cannot flood stderr (see lib/http/protocol/node-server.ts).
-  const detachServerEvents = attachBoxliteServerEvents(server);
-  server.on('error', (err) => {
-    process.stderr.write(`boxlite-native: ${err.message}\n`);
+  const detachServerEvents = attachBoxliteServerEvents(server, obs.serverEventsOptions());
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    process.stderr.write(`boxlite-native: ${server.listening ? err.message : listenFailure(err, args)}\n`);
     void shutdown(1);
   });
 
@@ -327,6 +456,7 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
       process.exit(code === 0 ? 1 : code);
     }, 10_000).unref();
+    obs.logger.log('info', 'shutdown', { exit_code: code });
     server.close();
     server.closeAllConnections();
     try {
@@ -337,6 +467,7 @@ async function serve(argv: string[]): Promise<void> {
       code = code === 0 ? 1 : code;
     }
     detachServerEvents(); // writes the pending rate-limit summaries
+    await obs.close();
     try { cleanup(); } catch { /* a leftover temp dir is not worth a failed exit */ }
     process.exit(code);
   }
@@ -345,14 +476,22 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGHUP', () => void shutdown(0));
   watchParent(() => void shutdown(0));
 
+  // Staging of file transfers a killed server left behind is gone before the
+  // first request (the handler sweeps too, in the background, for embedders).
+  await sweepStaleStaging(tmpdir());
   server.listen(args.port, args.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;
-    const hostShown = args.host.includes(':') ? `[${args.host}]` : args.host;
     const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
     const prefixLabel = args.prefix === undefined ? 'none' : args.prefix === '*' ? 'any (or none)' : fixedPrefix.slice(0, -1);
-    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at http://${hostShown}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}\n`
-      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`);
+    const [first, ...others] = reachableHosts(args.host).map((h) => `http://${h}:${port}${args.basePath ?? ''}/v1/${fixedPrefix}`);
+    process.stdout.write(`boxlite-native: serving BoxLite REST API v1 at ${first}\n`
+      + (others.length > 0 ? `  also at: ${others.join('  ')}\n` : '')
+      + `  engine: ${args.engine}   home: ${home}   auth: ${auth.label}   prefix: ${prefixLabel}\n`
+      + (metricsUrl === null ? '' : `  metrics: ${metricsUrl}\n`));
+    obs.logger.log('info', 'startup', {
+      url: first, engine: args.engine, auth: auth.label, metrics_url: metricsUrl, pid: process.pid,
+    });
   });
 }
 
@@ -388,7 +527,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  fail(`unknown command ${JSON.stringify(command)} (the command is serve)\n${HELP_POINTER}`);
 }
 
 main(process.argv.slice(2)).catch((err) => fail(err instanceof Error ? err.stack ?? err.message : String(err), 1));

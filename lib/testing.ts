@@ -1,3 +1,9 @@
+// The declarations a consumer compiles against must name what they use:
+// TypeScript 6+ loads no @types by itself, and a consumer's default lib may
+// lack esnext.disposable (Runtime is AsyncDisposable). preserve="true" keeps
+// these lines in the emitted .d.ts.
+/// <reference types="node" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * `boxlite-native/testing`: run your BoxLite code against the **test engine**.
  *
@@ -20,45 +26,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { BoxliteErrorCode, EngineError, InvalidArgumentError } from './errors/errors';
+import { BoxliteErrorCode, InvalidArgumentError } from './errors/errors';
 import { Runtime } from './runtime/runtime';
 import type { Runtime as RuntimeApi } from './runtime/runtime-types';
+import { testEngineLibraryPath } from './runtime/test-engine';
 
-const PACKAGE_ROOT = path.resolve(__dirname, '..');
-
-/**
- * Which build of the test engine: 'newest' has the newest known libboxlite
- * layout (0.9.7 main since #1031); 'classic' the layout and symbols of 0.9.5
- * and the 0.9.7 release. Either reports $BOXLITE_TEST_ENGINE_VERSION as its
- * version when set (default 0.9.7).
- */
-export type TestEngineLayout = 'newest' | 'classic';
-
-function engineFileName(layout: TestEngineLayout): string {
-  const base = layout === 'classic' ? 'libboxlite-test-engine-classic' : 'libboxlite-test-engine';
-  return process.platform === 'darwin' ? `${base}.dylib` : `${base}.so`;
-}
-
-/**
- * Absolute path of the test engine library: `build/Release/` of this package
- * (built from source), else `prebuilds/<platform>-<arch>/`.
- * Throws an `EngineError` listing the paths tried when neither exists.
- */
-export function testEngineLibraryPath(layout: TestEngineLayout = 'newest'): string {
-  const name = engineFileName(layout);
-  const candidates = [
-    path.join(PACKAGE_ROOT, 'build', 'Release', name),
-    path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, name),
-  ];
-  for (const candidate of candidates) {
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new EngineError(
-    `boxlite-native: the test engine library (${name}) was not found. Tried:\n` +
-      candidates.map((c) => `  - ${c}`).join('\n') +
-      '\nBuild it from the package directory with `npx cmake-js compile` (CMake target boxlite-test-engine).',
-  );
-}
+// Where the engine is: shared with Runtime.open({ engine: 'test' }).
+export { type TestEngineLayout, testEngineLibraryPath } from './runtime/test-engine';
 
 /** Operations the test engine can fail on purpose (README: "Fault injection"). */
 export const FAULT_OPERATIONS = [

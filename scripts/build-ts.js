@@ -17,6 +17,25 @@ const tsc = require.resolve('typescript/bin/tsc');
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status || 1);
 
+// tsc writes `#private;` into the declaration of a class with #private
+// fields. A consumer's TypeScript 5.x with its default target (ES5/ES3 for
+// --module esnext) rejects that line ("Private identifiers are only available
+// when targeting ECMAScript 2015 and higher"), and skipLibCheck would be extra
+// configuration. A `private` member keeps what the line is for: the class stays
+// nominal (a look-alike object literal is not assignable to it).
+function withoutPrivateIdentifiers(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) withoutPrivateIdentifiers(file);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = fs.readFileSync(file, 'utf8');
+      const fixed = text.replace(/^(\s*)#private;$/gm, '$1private readonly __privateFields;');
+      if (fixed !== text) fs.writeFileSync(file, fixed);
+    }
+  }
+}
+withoutPrivateIdentifiers(dist);
+
 for (const entry of ENTRY_POINTS) {
   const cjsFile = path.join(dist, `${entry}.js`);
   if (!fs.existsSync(cjsFile)) continue;

@@ -49,6 +49,8 @@ if (!resolvable('typescript/bin/tsc')) {
   node('build-ts.js');
   node('install.js');
 } else {
+  // Half a minute on a small machine: say so, or a clone's install looks stuck.
+  console.error('boxlite-native: compiling lib/ to dist/ (TypeScript)...');
   node('build-ts.js');
   // When the addon was just built from source here (a clone, or npm's
   // checkout of a git dependency), turn it into this platform's prebuild too:

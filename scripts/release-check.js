@@ -10,14 +10,20 @@
 //      sh (no cc, c++, cmake, make): the install must succeed, compile nothing
 //      and print no warning; then scripts/release/smoke.js (classifier, REST
 //      handler on 127.0.0.1, test engine exec through boxlite-native/testing)
-//      and the CLI's --version;
+//      and the CLI's --version; counts the installed packages (no build system:
+//      cmake-js and node-addon-api are devDependencies); runs the README's quick
+//      start as written with no libboxlite; compiles strict TypeScript consumers
+//      with TypeScript 5.9 and 7 (a project with only @types/node added); tries
+//      the CLI's error paths (unknown flag, taken port, missing --library);
 //   4. the same tarball with prebuilds/ removed: the install must still succeed
 //      with a warning, the pure-JS parts work and Runtime.open() explains the fix.
-// Everything lives in one temp directory, removed at the end (kept with --keep).
+// Everything lives in one temp directory, the tarball included, removed at the
+// end (kept with --keep).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
+const net = require('node:net');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -66,8 +72,13 @@ function barePath() {
   fs.mkdirSync(bin);
   fs.symlinkSync(process.execPath, path.join(bin, 'node'));
   fs.symlinkSync(npmCliPath(), path.join(bin, 'npm'));
-  // npm runs lifecycle scripts with sh; sh compiles nothing.
+  // npm runs lifecycle scripts with sh; sh compiles nothing. The test engine
+  // runs commands as host processes: the README's quick start runs `echo`.
   fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  for (const tool of ['echo', 'cat']) {
+    const found = ['/bin', '/usr/bin'].map((d) => path.join(d, tool)).find((f) => fs.existsSync(f));
+    if (found) fs.symlinkSync(found, path.join(bin, tool));
+  }
   return bin;
 }
 
@@ -86,6 +97,27 @@ function envWithPath(bin) {
   return env;
 }
 
+/** The README's quick start program: the first ```js block of "## Quick start", which names its file. */
+function quickStartProgram() {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Quick start\n'));
+  const block = /```js\n(\/\/ (\S+\.mjs)\n[\s\S]*?)```/.exec(section.slice(0, section.indexOf('\n## ', 1)));
+  if (!block) throw new Error('README.md: no ```js block starting with `// <name>.mjs` under "## Quick start"');
+  return { file: block[2], source: block[1] };
+}
+
+/** module/moduleResolution settings a consumer may use, each with its package type and fixture. */
+const TYPE_SETTINGS = [
+  ['node16, CommonJS', 'commonjs', 'cjs.ts', ['--module', 'node16', '--moduleResolution', 'node16']],
+  ['node16, ESM', 'module', 'esm.ts', ['--module', 'node16', '--moduleResolution', 'node16']],
+  ['nodenext, CommonJS', 'commonjs', 'cjs.ts', ['--module', 'nodenext', '--moduleResolution', 'nodenext']],
+  ['nodenext, ESM', 'module', 'esm.ts', ['--module', 'nodenext', '--moduleResolution', 'nodenext']],
+  ['bundler, ESM', 'module', 'esm.ts', ['--module', 'esnext', '--moduleResolution', 'bundler']],
+  ['bundler (preserve), CommonJS package', 'commonjs', 'esm.ts', ['--module', 'preserve', '--moduleResolution', 'bundler']],
+];
+
+// async for one step: a port held open while the CLI tries it.
+(async () => {
 try {
   step('npm pack (prepack builds dist/ and the prebuilds)');
   const packed = run('npm', ['pack', '--json', '--pack-destination', work], {
@@ -150,6 +182,59 @@ try {
   const version = run(path.join(app, 'node_modules', '.bin', 'boxlite-native'), ['--version'], { cwd: app, env });
   check(version.status === 0 && version.out.trim() === pkg.version, `boxlite-native --version prints ${pkg.version} (got ${JSON.stringify(version.out.trim())})`);
 
+  step('installed packages (a prebuild needs no build system)');
+  const listed = run('npm', ['ls', '--all', '--parseable'], { cwd: app, env });
+  const packages = [...new Set(listed.out.trim().split('\n').filter((l) => l.includes(`${path.sep}node_modules${path.sep}`)))]
+    .map((l) => path.relative(path.join(app, 'node_modules'), l));
+  console.log(`  ${packages.length} packages installed: ${packages.join(', ')}`);
+  for (const tool of ['cmake-js', 'node-addon-api']) {
+    check(!packages.some((p) => p === tool || p.endsWith(`/node_modules/${tool}`)), `${tool} is not installed (needed only to build from source)`);
+  }
+
+  step("the README's quick start, as written, on a machine without libboxlite");
+  const quick = quickStartProgram();
+  fs.writeFileSync(path.join(app, quick.file), quick.source);
+  const noLibrary = { ...env };
+  delete noLibrary.BOXLITE_LIBRARY;
+  const quickRun = run('node', [quick.file], { cwd: app, env: noLibrary });
+  console.log(indent(quickRun.out));
+  check(quickRun.status === 0 && /^0 hello from a box$/m.test(quickRun.out), `node ${quick.file} prints "0 hello from a box"`);
+  check(/NOTHING IS ISOLATED/.test(quickRun.out), 'it warned that the test engine isolates nothing');
+
+  step('strict TypeScript consumers: only @types/node added, no other configuration');
+  const typesApp = consumerProject('app-types');
+  const typesInstall = run('npm', ['install', tarball, '@types/node', '--no-audit', '--no-fund'], { cwd: typesApp, env });
+  check(typesInstall.status === 0, `npm install <tarball> @types/node (${(typesInstall.ms / 1000).toFixed(1)} s)`);
+  const compilers = [['TypeScript 5.9', 'typescript'], ['TypeScript 7', 'typescript7']];
+  for (const [label, dir] of compilers) {
+    const tsc = path.join(root, 'node_modules', dir, 'bin', 'tsc');
+    const version = run(process.execPath, [tsc, '--version']).out.trim();
+    for (const [name, type, fixture, flags] of TYPE_SETTINGS) {
+      fs.writeFileSync(path.join(typesApp, 'package.json'), JSON.stringify({ name: 'app-types', private: true, type }));
+      fs.copyFileSync(path.join(root, 'test', 'fixtures', 'types-consumer', fixture), path.join(typesApp, 'consumer.ts'));
+      const compiled = run(process.execPath, [tsc, '--strict', '--noEmit', ...flags, 'consumer.ts'], { cwd: typesApp, env });
+      if (compiled.status !== 0) console.log(indent(compiled.out.split('\n').slice(0, 20).join('\n')));
+      check(compiled.status === 0, `${label} (${version}): tsc --strict --noEmit, ${name}`);
+    }
+  }
+
+  step("the CLI's error paths");
+  const cliBin = path.join(app, 'node_modules', '.bin', 'boxlite-native');
+  const unknown = run(cliBin, ['serve', '--bogus'], { cwd: app, env });
+  check(unknown.status === 1 && unknown.out.trim().split('\n').length === 2 && /--help/.test(unknown.out),
+    `an unknown flag: one line and a pointer to --help, exit 1 (got ${unknown.status}: ${JSON.stringify(unknown.out.trim())})`);
+  const missing = run(cliBin, ['serve', '--port', '0', '--library', '/nonexistent/libboxlite.so'], { cwd: app, env: noLibrary });
+  check(missing.status === 1 && /--engine test/.test(missing.out) && /BOXLITE_LIBRARY/.test(missing.out) && !/libraryPath/.test(missing.out),
+    '--library /nonexistent: exit 1, advises --library/BOXLITE_LIBRARY and --engine test (no JS option)');
+  const blocker = net.createServer();
+  await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const takenPort = blocker.address().port;
+  // spawnSync blocks this process; the kernel still holds the port, which is all the CLI needs to find it taken.
+  const taken = run(cliBin, ['serve', '--engine', 'test', '--port', String(takenPort)], { cwd: app, env: noLibrary });
+  blocker.close();
+  check(taken.status === 1 && taken.out.includes(`port ${takenPort} is already in use`) && !/listen EADDRINUSE/.test(taken.out),
+    `a taken port: names port ${takenPort} and what to do, exit 1`);
+
   step('install with scripts denied (--ignore-scripts, or npm allowScripts without approval)');
   const app3 = consumerProject('app-ignore-scripts');
   const installed3 = run('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app3, env });
@@ -173,7 +258,9 @@ try {
   const installed2 = run('npm', ['install', bareTarball, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: app2, env });
   console.log(indent(installed2.out.split('\n').slice(-12).join('\n')));
   check(installed2.status === 0, `npm install succeeded (${(installed2.ms / 1000).toFixed(1)} s)`);
-  check(/WARNING: no prebuilt addon/.test(installed2.out) && /npm rebuild boxlite-native/.test(installed2.out), 'it warned, naming the fix');
+  check(/WARNING: no prebuilt addon/.test(installed2.out)
+    && installed2.out.includes('npm install --save-dev cmake-js@8 node-addon-api@8 && npm rebuild boxlite-native'),
+    'it warned, naming the one command that builds from source');
   fs.copyFileSync(path.join(__dirname, 'release', 'smoke.js'), path.join(app2, 'smoke.js'));
   const smoke2 = run('node', ['smoke.js', 'no-addon'], { cwd: app2, env });
   console.log(indent(smoke2.out));
@@ -186,3 +273,4 @@ try {
 }
 console.log(`\nrelease:check: ${failures === 0 ? 'PASSED' : `FAILED (${failures} check(s))`}`);
 process.exit(failures === 0 ? 0 : 1);
+})();

@@ -133,6 +133,9 @@ void ExecCore::Append(int stream, const uint8_t* bytes, size_t len) {
       core_->ReleaseOutputSpill(len);
       OverflowLocked("resource exhausted: output could not be spilled to disk (" + error + ")", len);
       kill = true;
+    } else {
+      spilledTotal_ += len;
+      core_->NoteSpilled(len);
     }
   } else if (!limits_.spillDir.empty() && spilled + len <= limits_.spillBytes) {
     // Within its own caps, but every execution's spill files together are

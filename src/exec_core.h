@@ -96,6 +96,12 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // (read to its end); only the budget accounting changes.
   void LetGo(int stream);
 
+  // Bytes of this execution's output ever written to its spill files (any thread).
+  uint64_t SpilledTotal() {
+    std::lock_guard<std::mutex> lock(bufMu_);
+    return spilledTotal_;
+  }
+
   // JS thread only.
   bool exitDelivered = false;
   bool completeDelivered = false;
@@ -138,6 +144,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   bool overflowed_ = false;
   std::string reason_;
   uint64_t droppedBytes_ = 0;
+  uint64_t spilledTotal_ = 0;  // guarded by bufMu_
 };
 
 }  // namespace boxlite

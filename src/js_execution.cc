@@ -42,6 +42,7 @@ Napi::Function NativeExecution::Define(Napi::Env env) {
                          InstanceMethod<&NativeExecution::WantOutput>("wantOutput"),
                          InstanceMethod<&NativeExecution::DiscardOutput>("discardOutput"),
                          InstanceAccessor<&NativeExecution::Exited>("exited"),
+                         InstanceAccessor<&NativeExecution::SpilledBytes>("spilledBytes"),
                      });
 }
 
@@ -152,6 +153,10 @@ Napi::Value NativeExecution::Resize(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeExecution::Exited(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), exec_ && exec_->exitDelivered);
+}
+
+Napi::Value NativeExecution::SpilledBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), exec_ ? static_cast<double>(exec_->SpilledTotal()) : 0.0);
 }
 
 namespace {

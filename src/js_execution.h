@@ -28,6 +28,7 @@ class NativeExecution : public Napi::ObjectWrap<NativeExecution> {
   Napi::Value Signal(const Napi::CallbackInfo& info);
   Napi::Value Resize(const Napi::CallbackInfo& info);
   Napi::Value Exited(const Napi::CallbackInfo& info);
+  Napi::Value SpilledBytes(const Napi::CallbackInfo& info);
   Napi::Value WantOutput(const Napi::CallbackInfo& info);
   Napi::Value DiscardOutput(const Napi::CallbackInfo& info);
 

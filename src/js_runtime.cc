@@ -281,6 +281,8 @@ Napi::Function NativeRuntime::Define(Napi::Env env) {
                          InstanceMethod<&NativeRuntime::Close>("close"),
                          InstanceMethod<&NativeRuntime::ReleaseBoxHandles>("releaseBoxHandles"),
                          InstanceAccessor<&NativeRuntime::Closed>("closed"),
+                         InstanceAccessor<&NativeRuntime::SpilledOutputBytes>("spilledOutputBytes"),
+                         InstanceAccessor<&NativeRuntime::BufferedOutputBytes>("bufferedOutputBytes"),
                          InstanceAccessor<&NativeRuntime::LibraryPath>("libraryPath"),
                          InstanceAccessor<&NativeRuntime::LibraryVersion>("libraryVersion"),
                          InstanceAccessor<&NativeRuntime::Capabilities>("capabilities"),
@@ -392,6 +394,14 @@ Napi::Value NativeRuntime::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeRuntime::Closed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), !core_ || !core_->IsOpen());
+}
+
+Napi::Value NativeRuntime::SpilledOutputBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core_ ? static_cast<double>(core_->spilledOutputBytes()) : 0.0);
+}
+
+Napi::Value NativeRuntime::BufferedOutputBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core_ ? static_cast<double>(core_->bufferedOutputBytes()) : 0.0);
 }
 
 Napi::Value NativeRuntime::LibraryPath(const Napi::CallbackInfo& info) {

@@ -30,6 +30,8 @@ class NativeRuntime : public Napi::ObjectWrap<NativeRuntime> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value ReleaseBoxHandles(const Napi::CallbackInfo& info);
   Napi::Value Closed(const Napi::CallbackInfo& info);
+  Napi::Value SpilledOutputBytes(const Napi::CallbackInfo& info);
+  Napi::Value BufferedOutputBytes(const Napi::CallbackInfo& info);
   Napi::Value LibraryPath(const Napi::CallbackInfo& info);
   Napi::Value LibraryVersion(const Napi::CallbackInfo& info);
   Napi::Value Capabilities(const Napi::CallbackInfo& info);

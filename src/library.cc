@@ -56,11 +56,17 @@ struct Attempt {
 
 std::string HowToFix() {
   std::string dir = AddonDirectory();
-  return std::string("To fix: install libboxlite ") + abi::SupportedVersionsText() +
-         " (BoxLite's C SDK: the boxlite-c-v<version>-<platform> archives on BoxLite's GitHub releases) and either pass { libraryPath: '/path/to/" + kLibraryFileName +
-         "' } to Runtime.open()/Runtime.rest(), set BOXLITE_LIBRARY=/path/to/" + kLibraryFileName +
-         ", copy it next to the addon" + (dir.empty() ? std::string() : " (" + dir + ")") +
-         ", or add its directory to " + kLoaderPathVar + ".";
+  // Two ways forward, both spelled out: most users meet this error on the
+  // first run after `npm install`, which never brings libboxlite.
+  return std::string("Two ways forward:\n  1. Real boxes: install libboxlite ") + abi::SupportedVersionsText() +
+         " (BoxLite's C SDK: the boxlite-c-v<version>-<platform> archives at "
+         "https://github.com/boxlite-ai/boxlite/releases) and either set BOXLITE_LIBRARY=/path/to/" + kLibraryFileName +
+         ", pass { libraryPath: '/path/to/" + kLibraryFileName +
+         "' } to Runtime.open()/Runtime.rest() (CLI: --library PATH), copy it next to the addon" +
+         (dir.empty() ? std::string() : " (" + dir + ")") + ", or add its directory to " + kLoaderPathVar +
+         ".\n  2. No libboxlite: the test engine bundled with boxlite-native runs the same API as host processes "
+         "(it isolates nothing: tests and local development only): Runtime.open({ engine: 'test' }), or "
+         "`npx boxlite-native serve --engine test`.";
 }
 
 std::string NotFoundMessage(const std::vector<Attempt>& attempts, bool configured) {

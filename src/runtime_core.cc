@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 
 #include "addon_data.h"
@@ -95,15 +96,26 @@ class ReapWorker : public Napi::AsyncWorker {
 // are mmap'd and every one is faulted in afresh.)
 constexpr size_t kJsChunkBytes = 64 * 1024;
 
+// One chunk for JS with a spare byte in front of the data: lib/runtime
+// pushes the Buffer from offset 1, and the REST attach writes its channel
+// byte into the spare one, so [channel] + data goes out as one WebSocket
+// message without copying the data a second time (lib/runtime/chunk-headroom.ts).
+Napi::Value JsChunk(Napi::Env env, const char* data, size_t len) {
+  Napi::Buffer<char> chunk = Napi::Buffer<char>::New(env, len + 1);
+  chunk.Data()[0] = 0;
+  std::memcpy(chunk.Data() + 1, data, len);
+  return chunk;
+}
+
 Napi::Value ToBuffer(Napi::Env env, const std::string* bytes) {
   if (bytes == nullptr) return env.Undefined();
-  if (bytes->size() <= kJsChunkBytes) return Napi::Buffer<char>::Copy(env, bytes->data(), bytes->size());
+  if (bytes->size() <= kJsChunkBytes) return JsChunk(env, bytes->data(), bytes->size());
   size_t pieces = (bytes->size() + kJsChunkBytes - 1) / kJsChunkBytes;
   Napi::Array list = Napi::Array::New(env, pieces);
   for (size_t i = 0; i < pieces; ++i) {
     size_t offset = i * kJsChunkBytes;
     size_t len = std::min(kJsChunkBytes, bytes->size() - offset);
-    list.Set(static_cast<uint32_t>(i), Napi::Buffer<char>::Copy(env, bytes->data() + offset, len));
+    list.Set(static_cast<uint32_t>(i), JsChunk(env, bytes->data() + offset, len));
   }
   return list;
 }

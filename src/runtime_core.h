@@ -100,6 +100,11 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   void ReleaseOutputSpill(uint64_t bytes);
   uint64_t OutputSpillBudget() const { return outputSpillBudget_.load(std::memory_order_relaxed); }
   void SetOutputSpillBudget(uint64_t bytes) { outputSpillBudget_.store(bytes, std::memory_order_relaxed); }
+  // Bytes of output ever written to spill files, all executions (for metrics).
+  void NoteSpilled(uint64_t bytes) { spilledOutput_.fetch_add(bytes, std::memory_order_relaxed); }
+  uint64_t spilledOutputBytes() const { return spilledOutput_.load(std::memory_order_relaxed); }
+  // Unread output held in memory now, all executions.
+  uint64_t bufferedOutputBytes() const { return outputMemory_.load(std::memory_order_relaxed); }
 
   // --- blocking work on the libuv pool ----------------------------------------
   // Brackets the body of a pool job that touches libboxlite handles. Called
@@ -168,6 +173,7 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   std::atomic<uint64_t> outputMemoryBudget_{64ull << 20};
   std::atomic<uint64_t> outputSpill_{0};
   std::atomic<uint64_t> outputSpillBudget_{2ull << 30};
+  std::atomic<uint64_t> spilledOutput_{0};
 
   std::mutex boxMu_;
   std::unordered_set<BoxRecord*> boxes_;

@@ -87,7 +87,7 @@ describe('boxlite-native: refusals', () => {
 
   it('will not serve a non-loopback address without authentication', () => {
     const r = run(['serve', '--engine', 'test', '--host', '0.0.0.0', '--port', '0'], { BOXLITE_API_KEY: undefined });
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/refusing to serve 0\.0\.0\.0 without authentication/);
   });
 
@@ -101,9 +101,9 @@ describe('boxlite-native: refusals', () => {
   it('usage and bad flags', () => {
     expect(run(['--help']).stdout).toMatch(/Usage: boxlite-native serve/);
     const bad = run(['serve', '--bogus']);
-    expect(bad.status).toBe(2);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bogus/);
-    expect(run(['serve', '--auth', 'maybe']).status).toBe(2);
-    expect(run(['frobnicate']).status).toBe(2);
+    expect(run(["serve", "--auth", "maybe"]).status).toBe(1);
+    expect(run(["frobnicate"]).status).toBe(1);
   });
 });

@@ -39,7 +39,9 @@ function inject(rule: Parameters<Served['t']['injectFault']>[0]): void {
   s.t.injectFault(rule);
 }
 beforeAll(async () => {
-  s = await serve();
+  // Every attach asks the engine here (no box reuse), so a fault injected at
+  // `get` reaches it; reuse is covered by http-box-reuse.test.ts.
+  s = await serve({ handler: { boxReuseMs: 0 } });
   box = await createBox(s.origin, { name: 'fault-box' });
 });
 afterAll(async () => { await s.close(); });

@@ -238,12 +238,12 @@ describe('limit options are checked', () => {
     }
   });
 
-  it('the CLI refuses an unknown or non-numeric --limit with exit code 2', async () => {
+  it('the CLI refuses an unknown or non-numeric --limit with exit code 1', async () => {
     const { spawnSync } = await import('node:child_process');
     const cli = path.resolve(__dirname, '..', process.env.BOXLITE_DIST ?? 'dist', 'cli.js');
     for (const bad of ['maxNothing=3', 'maxExecutions=many', 'maxExecutions']) {
       const r = spawnSync(process.execPath, [cli, 'serve', '--engine', 'test', '--port', '0', '--limit', bad], { encoding: 'utf8', timeout: 20_000 });
-      expect(r.status).toBe(2);
+      expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/--limit/);
     }
   });

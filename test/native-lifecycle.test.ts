@@ -91,13 +91,13 @@ describe('runtime', () => {
     }
   });
 
-  it('Runtime.rest() builds the REST options and surfaces the engine\'s answer as a typed error', async () => {
+  it('Runtime.rest({ client: "libboxlite" }) builds the REST options and surfaces the engine\'s answer as a typed error', async () => {
     // The test engine has no REST client: it answers Unsupported once the
     // credential, URL and path prefix have gone through libboxlite's calls.
     const saved = process.env.BOXLITE_LIBRARY;
     process.env.BOXLITE_LIBRARY = testEngineLibraryPath();
     try {
-      const err = await Runtime.rest({ url: 'http://127.0.0.1:9/boxlite', apiKey: 'key', pathPrefix: '/v1' }).catch((e: unknown) => e);
+      const err = await Runtime.rest({ client: 'libboxlite', url: 'http://127.0.0.1:9/boxlite', apiKey: 'key', pathPrefix: '/v1' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnsupportedError);
       expect((err as Error).message).toMatch(/^unsupported: .*http:\/\/127\.0\.0\.1:9\/boxlite/);
     } finally {

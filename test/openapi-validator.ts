@@ -76,6 +76,19 @@ interface Operation {
   regex: RegExp;
   literals: number;
   responses: Record<string, Json>;
+  /** Path-level and operation-level parameters (refs unresolved). */
+  parameters: Json[];
+  requestBody: Json;
+}
+
+/** A request a client sent (as Runtime.rest() publishes it on its diagnostics channel). */
+export interface SentRequest {
+  method: string;
+  /** Absolute URL (http(s) or ws(s)). */
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON body, or null (none, or binary). */
+  body: unknown;
 }
 
 function errorCodeOf(body: string): string | undefined {
@@ -149,7 +162,10 @@ export class OpenApiValidator {
       for (const method of METHODS) {
         const op = item[method];
         if (!op) continue;
-        this.#operations.push({ id: op.operationId ?? `${method} ${template}`, method, template, regex, literals, responses: op.responses ?? {} });
+        this.#operations.push({
+          id: op.operationId ?? `${method} ${template}`, method, template, regex, literals, responses: op.responses ?? {},
+          parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])], requestBody: op.requestBody,
+        });
       }
     }
   }
@@ -215,6 +231,64 @@ export class OpenApiValidator {
     const requestId = JSON.parse(a.body as string).error.request_id;
     if (requestId !== a.headers['x-request-id']) {
       return `error.request_id ${JSON.stringify(requestId)} is not the X-Request-Id header ${JSON.stringify(a.headers['x-request-id'])}`;
+    }
+    return null;
+  }
+
+  /**
+   * Why a request does not conform to the document, or null: its operation
+   * exists; every query parameter is declared (or named in `extraQuery` as
+   * `<operationId> <name>`, a deliberate divergence) and valid under its
+   * schema; headers the document describes (Idempotency-Key) are valid and
+   * sent only where declared; a JSON body is valid under the requestBody
+   * schema, and a required body is present.
+   */
+  checkRequest(r: SentRequest, extraQuery: readonly string[] = []): string | null {
+    const url = new URL(r.url);
+    const at = url.pathname.indexOf('/v1/');
+    if (at === -1) return `${r.method} ${r.url}: not under /v1/`;
+    const apiPath = url.pathname.slice(at + 3);
+    const op = this.operationFor(r.method, apiPath);
+    const where = `${r.method} ${apiPath}`;
+    if (!op) return `${where}: no operation of the document`;
+    const params = op.parameters.map((p) => this.#resolve(p));
+    for (const [name, value] of url.searchParams) {
+      const p = params.find((q) => q?.in === 'query' && q.name === name);
+      if (!p) {
+        if (extraQuery.includes(`${op.id} ${name}`)) continue;
+        return `${op.id}: query parameter ${name} is not declared`;
+      }
+      const schema = p.schema ?? {};
+      const typed = schema.type === 'integer' || schema.type === 'number' ? Number(value)
+        : schema.type === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
+      const validate = this.#validatorFor(schema);
+      if (!validate(typed)) return `${op.id}: query ${name}=${value}: ${this.#ajv.errorsText(validate.errors)}`;
+    }
+    for (const p of params) {
+      if (p?.in === 'query' && p.required === true && !url.searchParams.has(p.name)) return `${op.id}: required query parameter ${p.name} is missing`;
+    }
+    const headerNames = Object.keys(r.headers).map((h) => h.toLowerCase());
+    for (const p of params.filter((q) => q?.in === 'header')) {
+      const key = Object.keys(r.headers).find((h) => h.toLowerCase() === String(p.name).toLowerCase());
+      if (key === undefined) continue;
+      const validate = this.#validatorFor(p.schema ?? {});
+      if (!validate(r.headers[key])) return `${op.id}: header ${p.name}: ${this.#ajv.errorsText(validate.errors)}`;
+    }
+    if (headerNames.includes('idempotency-key') && !params.some((q) => q?.in === 'header' && String(q.name).toLowerCase() === 'idempotency-key')) {
+      return `${op.id}: sends Idempotency-Key, which the document does not declare for it`;
+    }
+    const body = this.#resolve(op.requestBody);
+    const contentType = Object.entries(r.headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1]?.split(';')[0].trim();
+    if (contentType !== undefined && body?.content && !body.content[contentType]) {
+      return `${op.id}: Content-Type ${contentType} is not one the document lists (${Object.keys(body.content).join(', ')})`;
+    }
+    if (r.body !== null && r.body !== undefined) {
+      const schema = body?.content?.['application/json']?.schema;
+      if (!schema) return `${op.id}: sends a JSON body the document does not describe`;
+      const validate = this.#validatorFor(schema);
+      if (!validate(r.body)) return `${op.id}: body ${this.#ajv.errorsText(validate.errors, { dataVar: 'body' })}`;
+    } else if (body?.required === true && contentType === undefined) {
+      return `${op.id}: the document requires a body; none was sent`;
     }
     return null;
   }

@@ -1,9 +1,8 @@
-// The published types as a TypeScript user meets them: `boxlite-native` and
-// `boxlite-native/testing` must resolve under every moduleResolution a
-// project may use (node10 is TypeScript 5.9's default for --module commonjs
-// and ignores "exports": typesVersions covers it), with @types/node present
-// (README: "add @types/node"), and the README's `bearerTokenAuth(process.env.X)`
-// must compile under strict.
+// node10 resolution on TypeScript 5.x (its default for --module commonjs; it
+// ignores "exports", so typesVersions must cover `boxlite-native/testing`).
+// TypeScript 7 removed node10; the settings every current compiler has
+// (node16, nodenext, bundler, on 5.9 and 7) are test/package-types-compilers.test.ts.
+// The README's `bearerTokenAuth(process.env.X)` must compile under strict.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,6 @@
-// README doc-test: every ```js / ```javascript / ```mjs / ```cjs / ```ts block
-// of README.md runs as a user would paste it into a file of their project and
-// run it with this Node (>= 20):
+// Doc-test: every ```js / ```javascript / ```mjs / ```cjs / ```ts block of
+// README.md, CONTRIBUTING.md and docs/*.md runs as a user would paste it into
+// a file of their project and run it with this Node (>= 20):
 //   - ESM when the block has a top-level `import`/`export` (or is ```mjs),
 //     CommonJS otherwise (so top-level await in CommonJS fails, as it would);
 //   - TypeScript blocks are transpiled with the project's TypeScript (types are
@@ -9,7 +9,9 @@
 //     package: dist/, as installed) and this repo's dependencies (express, ...);
 //   - BOXLITE_LIBRARY points at the test engine, so a block that needs
 //     libboxlite runs unchanged; BOXLITE_HOME and HOME are temp dirs;
-//     BOXLITE_API_KEY is set (blocks read it the way a service does).
+//     BOXLITE_API_KEY is set (blocks read it the way a service does);
+//   - except the README's "Quick start": there BOXLITE_LIBRARY names a file
+//     that does not exist, as on a machine that installed only this package.
 // A block passes when the process exits 0 (an uncaught error or unhandled
 // rejection exits non-zero). Markers, on the line before the block (blank lines
 // between are allowed):
@@ -28,6 +30,14 @@ import { testEngineLibraryPath } from '../lib/testing';
 
 const repo = path.resolve(__dirname, '..');
 const README = path.join(repo, 'README.md');
+/** Every Markdown file whose blocks run: the README, the contributors' guide, docs/. */
+const DOCUMENTS = [
+  README,
+  path.join(repo, 'CONTRIBUTING.md'),
+  ...fs.readdirSync(path.join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(repo, 'docs', f)),
+];
+/** The README section whose blocks must run with no libboxlite at all. */
+const QUICK_START = 'Quick start';
 const RUN_TIMEOUT_MS = 60_000;
 const LANGUAGES = new Set(['js', 'javascript', 'mjs', 'cjs', 'ts', 'typescript']);
 
@@ -36,17 +46,23 @@ interface Block {
   lang: string;
   code: string;
   heading: string;
+  /** The enclosing level-2 heading ('(top)' before the first). */
+  section: string;
   marker?: { kind: 'skip'; reason: string } | { kind: 'server' };
 }
 
 /** The runnable blocks of a Markdown text, with their markers. Throws on a malformed marker. */
-export function extractBlocks(markdown: string): Block[] {
+export function extractBlocks(markdown: string, file = 'README.md'): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
   let heading = '(top)';
+  let section = '(top)';
   for (let i = 0; i < lines.length; i++) {
-    const h = /^#{1,6}\s+(.*)$/.exec(lines[i]);
-    if (h) heading = h[1].trim();
+    const h = /^(#{1,6})\s+(.*)$/.exec(lines[i]);
+    if (h) {
+      heading = h[2].trim();
+      if (h[1].length <= 2) section = heading;
+    }
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/.exec(lines[i]);
     if (!open) continue;
     const fence = open[2];
@@ -63,9 +79,9 @@ export function extractBlocks(markdown: string): Block[] {
       const skip = /^skip\s*\((.+)\)$/.exec(m[1]);
       if (skip) marker = { kind: 'skip', reason: skip[1] };
       else if (m[1] === 'server') marker = { kind: 'server' };
-      else throw new Error(`README.md:${j + 1}: unknown doctest marker ${JSON.stringify(m[1])} (skip (reason) | server)`);
+      else throw new Error(`${file}:${j + 1}: unknown doctest marker ${JSON.stringify(m[1])} (skip (reason) | server)`);
     }
-    blocks.push({ line: start + 1, lang, code: body.join('\n') + '\n', heading, marker });
+    blocks.push({ line: start + 1, lang, code: body.join('\n') + '\n', heading, section, marker });
   }
   return blocks;
 }
@@ -131,9 +147,13 @@ function launch(file: string, extraEnv: NodeJS.ProcessEnv): { child: ChildProces
   return { child, done };
 }
 
-const blocks = extractBlocks(fs.readFileSync(README, 'utf8'));
+const documents = DOCUMENTS.map((file) => ({
+  name: path.relative(repo, file),
+  blocks: extractBlocks(fs.readFileSync(file, 'utf8'), path.relative(repo, file)),
+}));
+const blocks = documents[0]!.blocks;
 
-describe('README.md code blocks run as written', () => {
+describe('README.md, CONTRIBUTING.md and docs/*.md code blocks run as written', () => {
   beforeAll(() => {
     if (!fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
       throw new Error('dist/ is missing: run `npm run build:ts` (npm test does) before this suite');
@@ -165,14 +185,22 @@ describe('README.md code blocks run as written', () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('finds the README examples (embedding, test engine, HTTP service, classifier)', () => {
+  it('finds the README examples (quick start, embedding, test engine, HTTP service, classifier)', () => {
     const runnable = blocks.filter((b) => b.marker?.kind !== 'skip');
     expect(runnable.length).toBeGreaterThanOrEqual(4);
     expect(blocks.filter((b) => b.marker?.kind === 'skip').length).toBeLessThanOrEqual(Math.max(1, blocks.length / 4));
+    // The first example a reader meets is the quick start's, and it has a server too.
+    expect(blocks[0]!.section).toBe(QUICK_START);
+    expect(blocks.filter((b) => b.section === QUICK_START && b.marker?.kind === 'server').length).toBeGreaterThanOrEqual(1);
   });
 
-  for (const [index, block] of blocks.entries()) {
-    const title = `README.md:${block.line} (${block.lang}, "${block.heading}")`;
+  const all = documents.flatMap((d) => d.blocks.map((block) => ({ document: d.name, block })));
+  for (const [index, { document, block }] of all.entries()) {
+    const title = `${document}:${block.line} (${block.lang}, "${block.heading}")`;
+    // The quick start runs as on a machine with this package and nothing else.
+    const blockEnv: NodeJS.ProcessEnv = document === 'README.md' && block.section === QUICK_START
+      ? { BOXLITE_LIBRARY: '/nonexistent/boxlite-native-doctest/libboxlite.so' }
+      : {};
     if (block.marker?.kind === 'skip') {
       it.skip(`${title}: ${block.marker.reason}`, () => undefined);
       continue;
@@ -183,7 +211,7 @@ describe('README.md code blocks run as written', () => {
       fs.writeFileSync(file, source);
       if (block.marker?.kind === 'server') {
         const port = await freePort();
-        const { child, done } = launch(file, { PORT: String(port) });
+        const { child, done } = launch(file, { ...blockEnv, PORT: String(port) });
         let exited = false;
         void done.then(() => { exited = true; });
         let listening = false;
@@ -200,7 +228,7 @@ describe('README.md code blocks run as written', () => {
         const outcome = await done;
         expect(outcome.code, `${title} after SIGINT:\n${outcome.output}`).toBe(0);
       } else {
-        const outcome = await launch(file, {}).done;
+        const outcome = await launch(file, blockEnv).done;
         expect(outcome.code, `${title} (${name}):\n${outcome.output}`).toBe(0);
       }
     });
@@ -214,9 +242,10 @@ describe('the doc-test harness itself', () => {
       '## B', '<!-- doctest: server -->', '```ts', "import { a } from 'b';", '```', '```javascript', 'await 1', '```',
     ].join('\n');
     const got = extractBlocks(md);
-    expect(got.map((b) => [b.line, b.lang, b.heading, b.marker?.kind])).toEqual([
-      [7, 'js', 'A', 'skip'], [12, 'ts', 'B', 'server'], [15, 'javascript', 'B', undefined],
+    expect(got.map((b) => [b.line, b.lang, b.heading, b.section, b.marker?.kind])).toEqual([
+      [7, 'js', 'A', 'A', 'skip'], [12, 'ts', 'B', 'B', 'server'], [15, 'javascript', 'B', 'B', undefined],
     ]);
+    expect(extractBlocks('## S\n### T\n```js\nx\n```\n')[0]).toMatchObject({ heading: 'T', section: 'S' });
     expect(isEsm('ts', got[1].code)).toBe(true);
     expect(isEsm('javascript', got[2].code)).toBe(false);
     expect(isEsm('js', "const x = await import('y');\n")).toBe(false);

@@ -105,7 +105,17 @@ exports.run = async function run({ scale = 1, seconds } = {}) {
             onOutput: (bytes, ws) => { if (bytes >= 256 * 1024 && first === 0) { first = bytes; ws.terminate(); } },
           }).then((s) => s.closed.then(resolve), reject);
         });
-        const again = await attach(server.origin, boxId, id);
+        // The server may not have seen the dropped socket close yet: its
+        // single attach slot answers 409 until it has. Retry, bounded.
+        let again = null;
+        for (let i = 0; again === null; i++) {
+          try {
+            again = await attach(server.origin, boxId, id);
+          } catch (err) {
+            if (i >= 50 || !/attach refused: 409/.test(err.message)) throw err;
+            await sleep(50);
+          }
+        }
         await again.closed;
         written += MIB; received += first + again.bytes;
         tally(again.exitCode === 0 ? 'dropper ok' : 'dropper no exit');

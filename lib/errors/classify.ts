@@ -150,8 +150,13 @@ function rowOf(err: unknown, depth: number): HttpErrorRow | undefined {
 /** The text for the envelope: the error's own message, else a reason phrase. */
 function messageOf(err: unknown, row: HttpErrorRow): string {
   if (typeof err === 'string') return err.length > 0 ? err : httpReasonPhrase(row.status);
+  // null and undefined have no message: answered without reading one, because
+  // reading it throws, and a thrown TypeError (stack trace included) costs
+  // microseconds where this whole classification costs nanoseconds.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path only; without it the read below throws into the catch, the same reason phrase
+  if (err === null || err === undefined) return httpReasonPhrase(row.status);
   try {
-    // Primitives have no message; null and undefined throw, as do hostile getters.
+    // Other primitives have no message; hostile getters throw.
     const message = (err as ErrorLike).message;
     if (typeof message === 'string' && message.length > 0) return message;
   } catch {

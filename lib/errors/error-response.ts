@@ -1,6 +1,14 @@
 // The full HTTP answer for an error: status, headers and BoxLite's envelope
-// (OpenAPI `ErrorModel`): {"error":{"message","type","code","request_id"?}}.
+// (OpenAPI `ErrorModel`): {"error":{"message","type","code","boxlite_code"?,"request_id"?}}.
 // Framework-free: callers write it with whatever response API they have.
+//
+// `boxlite_code` (opt-in, `includeBoxliteCode`) is the engine's numeric code
+// when the error carried one. The wire `code` alone cannot name it: Portal, Rpc
+// and RpcTransport share `upstream_unavailable`, an Internal error the
+// classifier reclassified answers `execution_failed`, and so on. With it a
+// remote client (lib/remote/) rebuilds the very BoxliteError subclass the
+// engine raised. ErrorModel allows extra members (no additionalProperties:
+// false), and BoxLite's own client ignores unknown ones.
 
 import { type ErrorClassification, classifyError } from './classify';
 import { httpReasonPhrase } from './http-table';
@@ -20,6 +28,11 @@ export interface ErrorResponseOptions {
   exposeInternal?: boolean;
   /** `Retry-After` seconds on retryable answers (429, 503). Default 1. */
   retryAfterSeconds?: number;
+  /**
+   * true: add `error.boxlite_code`, the numeric BoxliteErrorCode (1..21) of
+   * an error that carries one (`boxliteCode`). Default false.
+   */
+  includeBoxliteCode?: boolean;
 }
 
 export interface ErrorEnvelope {
@@ -27,6 +40,8 @@ export interface ErrorEnvelope {
     message: string;
     type: string;
     code: string;
+    /** The engine's numeric BoxliteErrorCode, when asked for and known. */
+    boxlite_code?: number;
     request_id?: string;
   };
 }
@@ -39,10 +54,35 @@ export interface ErrorResponse {
 
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 const MAX_REQUEST_ID_LENGTH = 256;
+/** SessionReaped, the highest BoxliteErrorCode. */
+const MAX_BOXLITE_CODE = 21;
 
 /** Classify `err` and build the answer for it. Never throws. */
 export function errorResponse(err: unknown, options?: ErrorResponseOptions): ErrorResponse {
-  return errorResponseFor(classifyError(err), options);
+  const r = errorResponseFor(classifyError(err), options);
+  if (options?.includeBoxliteCode === true) {
+    const boxliteCode = numericBoxliteCodeOf(err);
+    if (boxliteCode !== undefined) {
+      // Before request_id, so the envelope reads message, type, code, boxlite_code, request_id.
+      const { request_id: requestId, ...rest } = r.body.error;
+      r.body.error = requestId === undefined ? { ...rest, boxlite_code: boxliteCode } : { ...rest, boxlite_code: boxliteCode, request_id: requestId };
+    }
+  }
+  return r;
+}
+
+/** The error's own numeric BoxLite code when it is an integer in 1..21, else undefined. Never throws. */
+function numericBoxliteCodeOf(err: unknown): number | undefined {
+  try {
+    // Stryker disable next-line OptionalChaining: without it null and undefined throw into the catch below: the same undefined
+    const code: unknown = (err as { readonly boxliteCode?: unknown } | null | undefined)?.boxliteCode;
+    // Number.isInteger also rules out every non-number.
+    return Number.isInteger(code) && (code as number) >= 1 && (code as number) <= MAX_BOXLITE_CODE ? code as number : undefined;
+  }
+  // Stryker disable next-line BlockStatement: an empty catch falls through to the same undefined
+  catch {
+    return undefined; // a throwing getter or a revoked Proxy: no code to tell
+  }
 }
 
 /** The answer for an existing classification (to log and answer from one result). */

@@ -17,11 +17,13 @@ import { IdempotencyStore } from './guards/idempotency';
 import { PageTokens } from './protocol/pagination';
 import { ANONYMOUS_PRINCIPAL, type Authenticate, type Authorize, type Principal } from './guards/auth';
 import { createWebSocketServer, rejectUpgrade, upgradeToSession } from './exec/attach';
+import { DEFAULT_REUSE_MS, RecentBoxes } from './boxes/recent-boxes';
 import * as boxes from './boxes/box-routes';
 import type { HandlerState, ResolvedOptions, Route, RouteContext } from './routing/context';
 import { getConfig, getMe } from './boxes/discovery-routes';
 import * as execs from './exec/exec-routes';
 import { downloadFiles, uploadFiles } from './files/file-routes';
+import { sweepStaleStaging } from './files/staging-owner';
 import { httpError, methodNotAllowed, permissionDenied, unauthenticated } from './protocol/http-error';
 import { normalizeBasePath, splitUrl } from './routing/paths';
 import { type PathPrefixOption, makePrefixPolicy } from './routing/prefix';
@@ -30,6 +32,11 @@ import { type ErrorContext, sendError } from './protocol/respond';
 import { type RouteMatch, type RouteName, actionFor, allowedMethods, matchRoute } from './routing/router';
 import { Limits, defaultMaxExecutions } from './guards/limits';
 import { SessionRegistry } from './exec/sessions';
+import { OpenTelemetryRecorder } from '../observability/opentelemetry';
+import type { OpenTelemetryOptions } from '../observability/otel-options';
+import { RequestObserver } from '../observability/request-observer';
+import { makeReapReporter, makeRejectionReporter, recordedByHandler } from '../observability/handler-events';
+import { type HandlerUsage, type ObservedHandler, registerHandler, unregisterHandler } from '../observability/live-handlers';
 
 export interface BoxliteHandlerOptions {
   /**
@@ -69,18 +76,41 @@ export interface BoxliteHandlerOptions {
   execIdleTimeoutMs?: number;
   /** Between the reaper's SIGHUP and SIGKILL (default 10 s). */
   execReapGraceMs?: number;
+  /**
+   * How long a box looked up for an exec is reused by the next exec or attach
+   * naming it, instead of asking the engine again (default 2000 ms; 0: ask
+   * every time). See README "Production-shaped benchmark (`npm run bench:load`) and where the speed comes from".
+   */
+  boxReuseMs?: number;
   /** WebSocket keep-alive Ping period (default 15 s; one Ping is also sent right after the upgrade). */
   pingIntervalMs?: number;
   /** Unread output kept per exec before its streams are paused (default 8 MiB). */
   maxBufferedOutputBytes?: number;
+  /**
+   * Error frames one attached WebSocket gets (refused stdin, bad control
+   * frames); the last one says so and the socket is closed with 1008, the
+   * execution goes on (default 1024).
+   */
+  maxErrorFramesPerSocket?: number;
   /** Unread output kept by all execs together before streams are paused (default 64 MiB). */
   maxBufferedOutputTotalBytes?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
   tmpDir?: string;
-  /** Called for every 5xx answer and for background errors. Default: one line on stderr. Never given request headers. */
+  /**
+   * Called for every 5xx answer (with its X-Request-Id) and for background
+   * errors (requestId 'background': a failed kill, a reaper signal). Default:
+   * one line on stderr. Never given request headers. See README "Operating it".
+   */
   onError?: (err: unknown, requestId: string) => void;
+  /**
+   * Record this handler's requests, caps and gauges with OpenTelemetry
+   * (@opentelemetry/api, an optional peer dependency: install it to use this).
+   * true: the global providers; or give a meterProvider / tracerProvider.
+   * Default off. For every handler at once, see instrumentOpenTelemetry().
+   */
+  openTelemetry?: boolean | OpenTelemetryOptions;
   /**
    * Web origins allowed to call the API (e.g. ['http://localhost:3000'] for a
    * web UI), answered with CORS headers. Default none: any request carrying
@@ -115,6 +145,8 @@ export interface BoxliteHandler {
   close(): Promise<void>;
   /** Executions currently tracked. */
   readonly activeExecutions: number;
+  /** What the handler holds right now: running executions, attached sockets, file transfers (for gauges). */
+  usage(): HandlerUsage;
 }
 
 type Admitted = { match: RouteMatch; principal: Principal };
@@ -144,11 +176,21 @@ const ROUTES: Readonly<Record<Exclude<RouteName, 'unsupported'>, Readonly<Record
 };
 
 const MIB = 1 << 20;
+/** Error frames per attached socket before it is closed (1008): about 300 KiB of answers at most. */
+const DEFAULT_MAX_ERROR_FRAMES = 1024;
 
 function positive(value: number | undefined, name: string, dflt: number): number {
   if (value === undefined) return dflt;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(`createBoxliteHandler: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, name: string, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createBoxliteHandler: ${name} must be a number >= 0, got ${String(value)}`);
   }
   return value;
 }
@@ -214,20 +256,44 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   if (pongTimeoutMs < pingIntervalMs) {
     throw new TypeError(`createBoxliteHandler: pongTimeoutMs (${pongTimeoutMs}) must be at least pingIntervalMs (${pingIntervalMs})`);
   }
+  if (options.openTelemetry !== undefined && typeof options.openTelemetry !== 'boolean'
+    && (options.openTelemetry === null || typeof options.openTelemetry !== 'object')) {
+    throw new TypeError('createBoxliteHandler: openTelemetry must be true, false or { meterProvider, tracerProvider }');
+  }
+  const observed: ObservedHandler = {
+    runtime,
+    ownRecorder: Boolean(options.openTelemetry),
+    usage: () => {
+      const u = limits.usage();
+      return { executionsRunning: u.executions, attachSockets: u.attachSockets, fileTransfers: u.fileTransfers };
+    },
+  };
+  const otel = options.openTelemetry
+    ? new OpenTelemetryRecorder(options.openTelemetry === true ? {} : options.openTelemetry, () => [observed])
+    : null;
+  const observer = new RequestObserver(resolved.prefixPolicy, otel === null ? null : {
+    record: (message, parent) => {
+      recordedByHandler.add(message);
+      otel.recordResponse(message, parent);
+    },
+    parentOf: (req) => otel.parentOf(req),
+  });
+  const idleTimeoutMs = positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000);
   const limits = new Limits({
     maxExecutions: positiveInteger(options.maxExecutions, 'maxExecutions', defaultMaxExecutions()),
     maxExecutionsPerBox: positiveInteger(options.maxExecutionsPerBox, 'maxExecutionsPerBox', 64),
     maxBoxes: positiveInteger(options.maxBoxes, 'maxBoxes', 256),
     maxAttachSockets: positiveInteger(options.maxAttachSockets, 'maxAttachSockets', 256),
     maxFileTransfers: positiveInteger(options.maxFileTransfers, 'maxFileTransfers', 16),
-  });
+  }, makeRejectionReporter(otel));
   const sessions = new SessionRegistry({
-    idleTimeoutMs: positive(options.execIdleTimeoutMs, 'execIdleTimeoutMs', 5 * 60_000),
+    idleTimeoutMs,
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
     maxBufferedTotalBytes: positive(options.maxBufferedOutputTotalBytes, 'maxBufferedOutputTotalBytes', 64 * MIB),
-  }, backgroundError);
+    maxErrorFrames: positiveInteger(options.maxErrorFramesPerSocket, 'maxErrorFramesPerSocket', DEFAULT_MAX_ERROR_FRAMES),
+  }, backgroundError, makeReapReporter(otel, idleTimeoutMs));
   const guard = makeRequestGuard({
     allowedOrigins: options.allowedOrigins,
     allowedHosts: options.allowedHosts,
@@ -241,10 +307,13 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   });
   const state: HandlerState = {
     runtime, sessions, limits, options: resolved, boxUsers: new Map(), boxUpdatedAt: new Map(),
-    pageTokens: new PageTokens(), idempotency,
+    pageTokens: new PageTokens(), idempotency, recentBoxes: new RecentBoxes(runtime, nonNegative(options.boxReuseMs, 'boxReuseMs', DEFAULT_REUSE_MS)),
   };
   const wss = createWebSocketServer();
   let closed = false;
+  // Staging left by a server that was killed (its transfers never finished):
+  // removed in the background; live servers' staging is left alone.
+  sweepStaleStaging(resolved.tmpDir).catch(backgroundError);
 
   const errorContext = (requestId: string): ErrorContext => ({
     requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
@@ -300,6 +369,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
 
   function serve(req: IncomingMessage, res: ServerResponse, afterV1: string, query: string, requestId: string): void {
     const fail = (err: unknown): void => sendError(req, res, err, errorContext(requestId));
+    const failIfRefused = (refusal: void | Error): void => {
+      if (refusal instanceof Error) fail(refusal);
+    };
     const run = ({ match, principal }: Admitted): void => {
       const wrongType = contentTypeProblem(req, match.name);
       if (wrongType !== null) {
@@ -310,7 +382,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
       // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
       const perform = (input: unknown, body: unknown): void => idempotency.perform(
-        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).catch(fail), fail);
+        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).then(failIfRefused, fail), fail);
       const parse = r.parse;
       if (parse === undefined) {
         perform(undefined, undefined);
@@ -353,10 +425,12 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
         return;
       }
       const requestId = requestIdFor(req);
+      if (observer.active) observer.observe(req, res, requestId, null);
       sendError(req, res, httpError(404, 'not found: this server serves BoxLite REST API v1 under /v1'), errorContext(requestId));
       return;
     }
     const requestId = requestIdFor(req);
+    if (observer.active) observer.observe(req, res, requestId, afterV1);
     const refusal = guard.check(req, afterV1, requestId, false);
     if (refusal !== null) {
       sendError(req, res, refusal, errorContext(requestId));
@@ -372,6 +446,8 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     if (afterV1 === null) return false;
     const requestId = requestIdFor(req);
     const ctx = errorContext(requestId);
+    const observation = observer.active ? observer.observeUpgrade(req, requestId, afterV1) : null;
+    if (observation !== null) ctx.onUpgradeRefused = (status, code) => observation.answered(status, code);
     // A reset during the handshake must not become an uncaught 'error' (ws
     // adds its own listener once it owns the socket; this one stays harmless).
     socket.on('error', () => undefined);
@@ -388,22 +464,29 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
         throw httpError(400, `invalid argument: ${req.method} /v1/${afterV1} is not a WebSocket endpoint`);
       }
       // The route is box-scoped: the box must still exist (a box removed
-      // behind this handler's back answers 404 here, as the spec says).
-      await runtime.getBox(match.boxId as string);
+      // behind this handler's back answers 404 here, as the spec says). The
+      // POST exec just before has usually looked it up: reused, not asked
+      // again (recent-boxes.ts says what that costs in freshness).
+      await state.recentBoxes.get(match.boxId as string);
       upgradeToSession(wss, sessions, match.boxId as string, match.execId as string, req, socket, head, ctx,
-        { limits, pongTimeoutMs });
+        { limits, pongTimeoutMs, onUpgraded: observation === null ? undefined : () => observation.answered(101, null) });
     }).catch((err) => rejectUpgrade(socket, err, ctx));
     return true;
   };
 
   handler.close = async function close(): Promise<void> {
     closed = true;
+    unregisterHandler(observed);
+    otel?.close();
     guard.close();
     idempotency.clear();
+    state.recentBoxes.clear();
     await sessions.closeAll();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
 
   Object.defineProperty(handler, 'activeExecutions', { get: () => sessions.size, enumerable: true });
+  handler.usage = observed.usage;
+  registerHandler(observed);
   return handler;
 }

@@ -84,6 +84,8 @@ export interface NativeExecution {
   /** Nobody will read stream 0/1 any more: drop its held and future output. */
   discardOutput(stream: 0 | 1): void;
   readonly exited: boolean;
+  /** Bytes of this execution's output ever written to its spill files. */
+  readonly spilledBytes: number;
 }
 
 export interface NativeBox {
@@ -110,6 +112,10 @@ export interface NativeRuntime {
   /** Frees every native handle to box `id` (after stop; see RuntimeCore::ReleaseBoxHandles). */
   releaseBoxHandles(id: string): void;
   readonly closed: boolean;
+  /** Bytes of output ever spilled to disk, all executions. */
+  readonly spilledOutputBytes: number;
+  /** Unread output held in memory now, all executions. */
+  readonly bufferedOutputBytes: number;
   readonly libraryPath: string;
   readonly libraryVersion: string;
   readonly capabilities: RuntimeCapabilities;
@@ -172,8 +178,9 @@ export function loadAddon(): NativeAddon {
     throw new EngineError(
       `the boxlite-native addon could not be loaded from ${root}: ${reason}.${logHint} `
         + `No prebuilt addon for ${process.platform}-${process.arch} loads here (this copy has prebuilds for: `
-        + `${shippedPrebuilds(root)}). Fix: install cmake (>= 3.15) and a C++17 compiler, then run `
-        + '`npm rebuild boxlite-native`.',
+        + `${shippedPrebuilds(root)}). To build it from source: install cmake (>= 3.15) and a C++17 compiler, then, `
+        + 'in your project, `npm install --save-dev cmake-js@8 node-addon-api@8 && npm rebuild boxlite-native` '
+        + '(the build tools are not installed with the package: a prebuild needs none).',
       { cause: err },
     );
   }

@@ -41,6 +41,15 @@ export interface ExecutionLimits {
 }
 
 export interface RuntimeOpenOptions {
+  /**
+   * 'libboxlite' (default): real micro-VMs through libboxlite, found through
+   * `libraryPath`, BOXLITE_LIBRARY or the usual search. 'test': the test
+   * engine bundled with this package, which runs commands as HOST PROCESSES
+   * and ISOLATES NOTHING (tests and local development only; a process warning
+   * says so once). With 'test', `libraryPath` is refused and `homeDir`
+   * defaults to a fresh temporary directory removed by close().
+   */
+  engine?: 'libboxlite' | 'test';
   /** BoxLite home directory (default: $BOXLITE_HOME or ~/.boxlite). One runtime per directory. */
   homeDir?: string;
   /** Path of libboxlite to load (wins over BOXLITE_LIBRARY and the default search). */
@@ -49,13 +58,44 @@ export interface RuntimeOpenOptions {
   limits?: ExecutionLimits;
 }
 
+/** Retries of requests that may be retried (README "Scaling out"). */
+export interface RestRetryOptions {
+  /** Tries in all, the first included (default 5; 1 = never retry). */
+  maxAttempts?: number;
+  /** First backoff (ms, default 200); doubles per retry, with jitter; never below Retry-After. */
+  baseDelayMs?: number;
+  /** Longest backoff (ms, default 5000). */
+  maxDelayMs?: number;
+  /** No retry starts later than this after the first try (ms, default 30000). */
+  maxElapsedMs?: number;
+}
+
 export interface RuntimeRestOptions {
-  /** Base URL of a BoxLite REST server (libboxlite's own REST runtime). */
+  /** Base URL of a BoxLite REST API v1 server; a base path (e.g. https://api.example/api) is kept. */
   url: string;
+  /** Sent as `Authorization: Bearer <apiKey>` (HTTP and WebSocket). */
   apiKey?: string;
+  /** The `{prefix}` slot of /v1/{prefix}/..., verbatim (it may hold '/'); none by default. */
   pathPrefix?: string;
+  /**
+   * 'typescript' (default): this package's client (lib/remote/), over fetch
+   * and ws; it never loads the addon. 'libboxlite': libboxlite's own REST
+   * runtime through the addon (needs the native library).
+   */
+  client?: 'typescript' | 'libboxlite';
+  /** Retry policy for network errors, 429 and 503 (client 'typescript'); false: never retry. */
+  retry?: RestRetryOptions | false;
+  /** Re-attach policy after an attach WebSocket drops (client 'typescript'). */
+  reattach?: RestRetryOptions;
+  /** An attach socket silent this long is dead and replaced (ms, default 45000; the server pings every 15 s). */
+  attachLivenessTimeoutMs?: number;
+  /** Extra headers on every request (client 'typescript'), e.g. a gateway's own. */
+  headers?: Record<string, string>;
+  /** The fetch implementation (client 'typescript'; default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Path of libboxlite (client 'libboxlite' only). */
   libraryPath?: string;
-  /** Output and stdin bounds for every execution of this runtime. */
+  /** Output and stdin bounds for every execution (client 'libboxlite' only; the server sets its own). */
   limits?: ExecutionLimits;
 }
 
@@ -256,4 +296,16 @@ export interface Runtime extends AsyncDisposable {
   /** Idempotent. Pending work rejects with StoppedError. */
   close(): Promise<void>;
   readonly closed: boolean;
+  /**
+   * Unread execution output right now: held in memory, and spilled to disk
+   * since the runtime opened (a counter). For metrics (README "Operating it").
+   */
+  outputStats?(): OutputStats;
+}
+
+export interface OutputStats {
+  /** Unread output held in memory now, all executions (bytes). */
+  bufferedBytes: number;
+  /** Output written to spill files since the runtime opened, all executions (bytes, only grows). */
+  spilledBytesTotal: number;
 }

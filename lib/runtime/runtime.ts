@@ -5,10 +5,15 @@
 // arrives once the process exited; `wait()` resolves once the output is
 // complete too (libboxlite's exit event is the barrier).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { dataOfChunk } from './chunk-headroom';
 
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
+import { execTracingObserved, outputSpillChannel } from '../observability/channels';
+import { traceExecution } from '../observability/exec-tracing';
 import { scheduleMemoryRelease } from './memory-release';
 import {
   loadAddon,
@@ -19,6 +24,7 @@ import {
   type NativeOutputListener,
   type NativeRuntime,
 } from './native';
+import { testEngineLibraryPath, warnTestEngineOnce } from './test-engine';
 import type {
   Box as BoxApi,
   BoxInfo,
@@ -32,9 +38,14 @@ import type {
   Runtime as RuntimeApi,
   RuntimeCapabilities,
   RuntimeMetrics,
+  OutputStats,
   RuntimeOpenOptions,
   RuntimeRestOptions,
 } from './runtime-types';
+import { OutputLimitError } from './output-limit-error';
+// A cycle by design: lib/remote uses this module's argument checks (plain
+// functions, read at call time), and nothing here runs at load time.
+import { RemoteRuntime } from '../remote/remote-runtime';
 
 // ---- argument checks (the addon re-checks types; these give the nicer texts) ----
 
@@ -50,7 +61,8 @@ function optionalString(value: unknown, name: string, { nonEmpty = false } = {})
   return value;
 }
 
-function requiredString(value: unknown, name: string): string {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function requiredString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw invalid(`${name} must be a non-empty string`);
   return value;
 }
@@ -81,7 +93,8 @@ function optionalSeconds(value: unknown, name: string): number | undefined {
   return value;
 }
 
-function optionalBool(value: unknown, name: string): boolean | undefined {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function optionalBool(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`);
   return value;
@@ -109,7 +122,8 @@ function stringRecord(value: unknown, name: string): Record<string, string> | un
   return out;
 }
 
-function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
   if (options === null || typeof options !== 'object') throw invalid('box options must be an object');
   const image = optionalString(options.image, 'image', { nonEmpty: true });
   const rootfsPath = optionalString(options.rootfsPath, 'rootfsPath', { nonEmpty: true });
@@ -163,7 +177,8 @@ function toNativeBoxOptions(options: BoxOptions): NativeBoxOptions {
   };
 }
 
-function toExecSpec(command: string, args: string[] | undefined, options: ExecOptions): NativeExecSpec {
+/** @internal Shared with the remote runtime (lib/remote/), so both check arguments alike. */
+export function toExecSpec(command: string, args: string[] | undefined, options: ExecOptions): NativeExecSpec {
   if (options === null || typeof options !== 'object') throw invalid('exec options must be an object');
   if (options.timeoutSecs !== undefined && typeof options.timeoutSecs !== 'number') {
     throw invalid('timeoutSecs must be a number');
@@ -225,11 +240,12 @@ function isRuntimeClosedError(err: unknown): boolean {
 
 // ---- Execution ----------------------------------------------------------------
 
+// Each chunk holds a spare byte before its data (chunk-headroom.ts).
 function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
   if (Array.isArray(data)) {
-    for (const chunk of data) stream.push(chunk);
+    for (const chunk of data) stream.push(dataOfChunk(chunk));
   } else {
-    stream.push(data);
+    stream.push(dataOfChunk(data));
   }
 }
 
@@ -237,15 +253,7 @@ function pushAll(stream: Readable, data: Buffer | Buffer[]): void {
 const listenerOf = new WeakMap<Execution, NativeOutputListener>();
 const attach = new WeakMap<Execution, (native: NativeExecution) => void>();
 
-/** The output-limit kill, as wait() reports it. */
-export class OutputLimitError extends ResourceExhaustedError {
-  /** The exit code of the killed process. */
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
+export { OutputLimitError };
 
 const STDOUT = 0;
 const STDERR = 1;
@@ -253,7 +261,7 @@ const STDERR = 1;
 /** A command running in a box. Created by `box.exec()`. */
 export class Execution implements ExecutionApi {
   /** Generated here: libboxlite executions carry no id of their own. */
-  readonly id: string = randomUUID();
+  readonly id: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable;
@@ -274,7 +282,9 @@ export class Execution implements ExecutionApi {
   #stdinBytes = 0;
 
   /** @internal Use `box.exec()`. */
-  constructor(signal?: AbortSignal, limits: Required<Pick<ExecutionLimits, 'maxStdinBytes'>> = { maxStdinBytes: DEFAULT_LIMITS.maxStdinBytes }) {
+  constructor(signal?: AbortSignal, limits: Required<Pick<ExecutionLimits, 'maxStdinBytes'>> = { maxStdinBytes: DEFAULT_LIMITS.maxStdinBytes },
+    id: string = randomUUID()) {
+    this.id = id;
     this.#maxStdinBytes = limits.maxStdinBytes;
     // Output is pulled: the addon keeps it (bounded, spilling to disk) until
     // the Readable asks, so a reader that does not read holds no JS memory
@@ -519,7 +529,15 @@ export class Box implements BoxApi {
     await this.#call((b) => b.copyOut(guestSrc, hostDst));
   }
 
-  async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
+  exec(command: string, args?: string[], options: ExecOptions = {}): Promise<Execution> {
+    // Published on tracingChannel('boxlite:exec') when someone listens; a
+    // command that is not a string is refused by #exec, untraced.
+    if (!execTracingObserved() || typeof command !== 'string') return this.#exec(command, args, options);
+    const tty = options !== null && typeof options === 'object' && options.tty === true;
+    return traceExecution(this.id, command, tty, (executionId) => this.#exec(command, args, options, executionId));
+  }
+
+  async #exec(command: string, args: string[] | undefined, options: ExecOptions, executionId?: string): Promise<Execution> {
     const limits = this.#runtime._limits;
     const spec: NativeExecSpec = {
       ...toExecSpec(command, args, options),
@@ -530,10 +548,13 @@ export class Box implements BoxApi {
       runtimeOutputSpillBytes: limits.maxRuntimeSpilledOutputBytes,
     };
     options.signal?.throwIfAborted();
-    const execution = new Execution(options.signal, limits);
+    const execution = new Execution(options.signal, limits, executionId);
     const listener = listenerOf.get(execution)!;
     const native = await this.#call((b) => b.exec(spec, listener));
     attach.get(execution)!(native);
+    const boxId = this.id;
+    const reportSpill = () => publishSpill(boxId, execution.id, native);
+    execution.wait().then(reportSpill, reportSpill);
     return execution;
   }
 
@@ -588,6 +609,13 @@ export class Box implements BoxApi {
   }
 }
 
+/** boxlite:output.spill, once the execution's output is complete, when some of it went to disk. */
+function publishSpill(boxId: string, executionId: string, native: NativeExecution): void {
+  if (!outputSpillChannel.hasSubscribers) return;
+  const spilledBytes = native.spilledBytes;
+  if (spilledBytes > 0) outputSpillChannel.publish({ boxId, executionId, spilledBytes });
+}
+
 const STALE_HANDLE_RETRY_DELAYS_MS = [0, 5, 25];
 
 // libboxlite's texts for a handle that must be replaced (ABI §5): invalidated
@@ -624,9 +652,13 @@ export class Runtime implements RuntimeApi {
     if (set?.size === 0) this.#boxes.delete(id);
   });
 
-  private constructor(native: NativeRuntime, limits: ResolvedLimits) {
+  /** Removes the temporary home a test-engine runtime made for itself, after close(). */
+  readonly #removeHome: (() => void) | undefined;
+
+  private constructor(native: NativeRuntime, limits: ResolvedLimits, removeHome?: () => void) {
     this.#native = native;
     this._limits = limits;
+    this.#removeHome = removeHome;
   }
 
   /**
@@ -636,21 +668,52 @@ export class Runtime implements RuntimeApi {
    */
   static async open(options: RuntimeOpenOptions = {}): Promise<Runtime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
-    const homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
-    const libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
+    const engine = options.engine ?? 'libboxlite';
+    if (engine !== 'libboxlite' && engine !== 'test') throw invalid(`engine must be 'libboxlite' or 'test', got ${String(engine)}`);
+    let homeDir = optionalString(options.homeDir, 'homeDir', { nonEmpty: true });
+    let libraryPath = optionalString(options.libraryPath, 'libraryPath', { nonEmpty: true });
     const limits = resolveLimits(options.limits);
-    const native = await loadAddon().openRuntime({
-      homeDir,
-      libraryPath,
-      envLibraryPath: process.env.BOXLITE_LIBRARY || undefined,
-      allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
-    });
-    return new Runtime(native, limits);
+    let removeHome: (() => void) | undefined;
+    if (engine === 'test') {
+      if (libraryPath !== undefined) throw invalid("libraryPath and engine: 'test' exclude each other (the test engine is bundled)");
+      libraryPath = testEngineLibraryPath();
+      warnTestEngineOnce();
+      if (homeDir === undefined) {
+        // Never the user's ~/.boxlite: test-engine boxes are host directories
+        // a real libboxlite must not find there later.
+        const created = mkdtempSync(path.join(tmpdir(), 'boxlite-test-engine-'));
+        homeDir = created;
+        removeHome = () => rmSync(created, { recursive: true, force: true });
+      }
+    }
+    let native: NativeRuntime;
+    try {
+      native = await loadAddon().openRuntime({
+        homeDir,
+        libraryPath,
+        envLibraryPath: engine === 'test' ? undefined : process.env.BOXLITE_LIBRARY || undefined,
+        allowUntestedVersion: process.env.BOXLITE_ALLOW_UNTESTED_VERSION === '1',
+      });
+    } catch (err) {
+      removeHome?.();
+      throw err;
+    }
+    return new Runtime(native, limits, removeHome);
   }
 
-  /** Opens libboxlite's REST runtime against a BoxLite server: same API, remote boxes. */
-  static async rest(options: RuntimeRestOptions): Promise<Runtime> {
+  /**
+   * The same API against a BoxLite REST server (README "Scaling out"). By
+   * default this package's TypeScript client (lib/remote/), which never loads
+   * the addon; `client: 'libboxlite'` selects libboxlite's own REST runtime.
+   */
+  static async rest(options: RuntimeRestOptions & { client: 'libboxlite' }): Promise<Runtime>;
+  static async rest(options: RuntimeRestOptions): Promise<RemoteRuntime>;
+  static async rest(options: RuntimeRestOptions): Promise<Runtime | RemoteRuntime> {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+    if (options.client === undefined || options.client === 'typescript') {
+      return RemoteRuntime.connect(options);
+    }
+    if (options.client !== 'libboxlite') throw invalid("client must be 'typescript' or 'libboxlite'");
     const limits = resolveLimits(options.limits);
     const native = await loadAddon().openRestRuntime({
       url: requiredString(options.url, 'url'),
@@ -730,6 +793,10 @@ export class Runtime implements RuntimeApi {
     return this.#native.metrics();
   }
 
+  outputStats(): OutputStats {
+    return { bufferedBytes: this.#native.bufferedOutputBytes, spilledBytesTotal: this.#native.spilledOutputBytes };
+  }
+
   /**
    * Stops non-detached boxes (local runtimes), kills running executions
    * (their wait() resolves, never rejects: -9 once killed, -129 if torn down
@@ -737,7 +804,7 @@ export class Runtime implements RuntimeApi {
    * after close() reject with StoppedError (README "Lifecycle").
    */
   close(): Promise<void> {
-    this.#closing ??= this.#native.close();
+    this.#closing ??= this.#native.close().finally(() => this.#removeHome?.());
     return this.#closing;
   }
 

@@ -370,6 +370,7 @@ extern "C" bl_code boxlite_runtime_new(const char* home_dir, const bl_image_regi
     }
     closedir(d);
   }
+  watchdog_runtime_opened();
   *out = new bl_runtime{core};
   return BL_OK;
 }
@@ -420,6 +421,7 @@ extern "C" void boxlite_runtime_free(bl_runtime* rt) {
     if (stop) core->stop_box(rec);
   }
   core->pool.shutdown();
+  watchdog_runtime_closed();
   if (core->lock_fd >= 0) {
     close(core->lock_fd);  // the home dir is free for the next runtime now
     core->lock_fd = -1;

@@ -206,6 +206,13 @@ void ensure_running(const std::shared_ptr<BoxRecord>& rec);
 Failure check_live_handle(const bl_box& box);
 // Kills a box's processes and waits (bounded) until they are reaped.
 void kill_box_processes(BoxRecord& rec, std::chrono::milliseconds wait);
+// A command's process group dies with this process, even by kill -9
+// (watchdog.cc): registered once spawned, unregistered once reaped.
+void watch_process_group(pid_t pgid);
+void unwatch_process_group(pid_t pgid);
+// Counted so the watchdog quits when the last runtime is freed.
+void watchdog_runtime_opened();
+void watchdog_runtime_closed();
 void write_box_meta(BoxRecord& rec);
 std::shared_ptr<BoxRecord> read_box_meta(const std::string& dir);
 bool prepare_box_root(const std::string& root, std::string* error);

@@ -317,6 +317,7 @@ void kill_box_processes(BoxRecord& rec, std::chrono::milliseconds wait) {
   for (pid_t leader : orphans) {  // groups whose leader is a zombie we kept for this
     killpg(leader, SIGKILL);
     waitpid(leader, nullptr, 0);
+    unwatch_process_group(leader);
   }
   for (auto& e : execs) {
     std::unique_lock<std::mutex> lk(e->mu);
@@ -371,6 +372,7 @@ void release_exec_process(ExecState& st) {
   }
   killpg(st.pid, SIGKILL);
   waitpid(st.pid, nullptr, 0);
+  unwatch_process_group(st.pid);
   st.zombie_reaped = true;
 }
 
@@ -562,6 +564,7 @@ extern "C" bl_code boxlite_box_exec(bl_box* box, const bl_command* cmd, bl_execu
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc) return exec_fail(err, core, *rec, fail(BL_INTERNAL, kSpawn + io_error(rc)));
+  watch_process_group(pid);
 
   auto st = std::make_shared<ExecState>();
   st->core = core;
@@ -584,6 +587,7 @@ extern "C" bl_code boxlite_box_exec(bl_box* box, const bl_command* cmd, bl_execu
   if (pipe2(st->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
     killpg(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
+    unwatch_process_group(pid);
     return exec_fail(err, core, *rec, fail(BL_INTERNAL, kSpawn + io_error(errno)));
   }
   // A timeout beyond ~100 years is "none": converting it to clock ticks would

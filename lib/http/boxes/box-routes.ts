@@ -22,15 +22,15 @@ const BOX_STATUSES: ReadonlySet<string> = new Set(['configured', 'running', 'sto
 export const listBoxes: Route = route(async (ctx) => {
   const status = queryParam(ctx, 'status');
   if (status !== undefined && !BOX_STATUSES.has(status)) {
-    throw invalid(`status must be one of ${[...BOX_STATUSES].join(', ')}, got ${JSON.stringify(status.slice(0, 32))}`);
+    return invalid(`status must be one of ${[...BOX_STATUSES].join(', ')}, got ${JSON.stringify(status.slice(0, 32))}`);
   }
   const pageSize = parsePageSize(queryParam(ctx, 'pageSize'));
-  if (pageSize instanceof Error) throw pageSize;
+  if (pageSize instanceof Error) return pageSize;
   const binding = listingBinding('boxes', ctx.match.prefix, principalKey(ctx.principal), { status });
   const token = queryParam(ctx, 'pageToken');
   // An empty pageToken= is "no token" (clients that always send the parameter).
   const after = token === undefined || token === '' ? null : ctx.state.pageTokens.verify(token, binding);
-  if (after instanceof Error) throw after;
+  if (after instanceof Error) return after;
   const infos = await ctx.state.runtime.listBoxes();
   const page = pageOf(
     status === undefined ? infos : infos.filter((info) => info.status === status),
@@ -90,6 +90,7 @@ export const removeBox: Route = route(async (ctx) => {
   await ctx.state.runtime.removeBox(idOrName, { force });
   const boxId = found?.id ?? idOrName;
   ctx.state.sessions.dropBox(boxId);
+  ctx.state.recentBoxes.forget(boxId);
   ctx.state.boxUsers.delete(boxId);
   ctx.state.boxUpdatedAt.delete(boxId);
   sendEmpty(ctx.res, 204, ctx.requestId);

@@ -6,16 +6,19 @@
 import type { RawData } from 'ws';
 import { checkResize, checkSignal } from './exec-request';
 import { Check, isPlainObject } from '../protocol/validate';
+import { prependByte } from '../../runtime/chunk-headroom';
 
 export const STDOUT = 0x01;
 export const STDERR = 0x02;
 
-/** `[channel] + data` in one buffer (one frame = one chunk on the client). */
+/**
+ * `[channel] + data` in one buffer (one frame = one chunk on the client).
+ * Chunks from the addon are framed in place, over the spare byte in front of
+ * their data, so the data is not copied again; other buffers are copied
+ * (chunk-headroom.ts).
+ */
 export function outputFrame(channel: number, data: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(data.length + 1);
-  frame[0] = channel;
-  data.copy(frame, 1);
-  return frame;
+  return prependByte(channel, data);
 }
 
 export function exitFrame(exitCode: number): string {

@@ -31,7 +31,10 @@ export function createWebSocketServer(): WebSocketServer {
 
 /** Answer an upgrade request with a plain HTTP error and close the socket. */
 export function rejectUpgrade(socket: Duplex, err: unknown, ctx: ErrorContext): void {
-  const { status, headers, body } = renderError(err, ctx);
+  const { status, headers, body, code } = renderError(err, ctx);
+  if (ctx.onUpgradeRefused) {
+    try { ctx.onUpgradeRefused(status, code); } catch { /* an observer must not break the answer */ }
+  }
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -71,6 +74,8 @@ export interface AttachGuard {
   limits: Limits;
   /** No Pong (or any other frame) from the client for this long: the socket is dead. */
   pongTimeoutMs: number;
+  /** Told when the handshake completed (101), for the http.response event. */
+  onUpgraded?: () => void;
 }
 
 /**
@@ -125,6 +130,7 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
   let attached = false;
   wss.handleUpgrade(req, socket, head, (ws) => {
     attached = true;
+    guard.onUpgraded?.();
     ws.once('close', releaseSlot);
     watchLiveness(ws, guard.pongTimeoutMs);
     claimed.attach(ws);

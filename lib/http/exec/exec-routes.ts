@@ -1,7 +1,8 @@
 // Execution routes: POST P/boxes/{id}/exec and P/boxes/{id}/executions/{eid}
 // (status, kill, signal, resize). The WebSocket attach lives in attach.ts.
-import { InvalidArgumentError, InvalidStateError } from '../../errors/errors';
-import { type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from '../routing/context';
+import { BoxliteErrorCode, InvalidArgumentError, InvalidStateError, isBoxliteError } from '../../errors/errors';
+import type { Box, Execution } from '../../runtime/runtime-types';
+import { type HandlerState, type Route, type RouteContext, basePathOf, boxIdOf, execIdOf, jsonRoute, route } from '../routing/context';
 import { type ExecRequest, type ResizeRequest, parseExecRequest, parseResizeRequest, parseSignalRequest } from './exec-request';
 import { httpError } from '../protocol/http-error';
 import { sendEmpty, sendJson } from '../protocol/respond';
@@ -10,7 +11,37 @@ import type { ExecSession } from './exec-session';
 // The body is validated (parse) before the engine is touched: a bad request costs no engine call.
 export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request: ExecRequest) => {
   const { state } = ctx;
-  const box = await state.runtime.getBox(boxIdOf(ctx));
+  const looked = await state.recentBoxes.get(boxIdOf(ctx));
+  let box = looked.box;
+  let started;
+  try {
+    started = await startIn(state, box, request);
+  } catch (err) {
+    // A reused box the engine no longer knows (removed elsewhere): looked up
+    // afresh, so the answer is the one an uncached request gets: 404 when it
+    // is gone, the exec on the box now holding that name when there is one,
+    // and this very error when the box is still the same.
+    if (!looked.cached || !isBoxliteError(err, BoxliteErrorCode.NotFound)) throw err;
+    state.recentBoxes.forget(box.id);
+    const fresh = (await state.recentBoxes.get(boxIdOf(ctx))).box;
+    if (fresh.id === box.id) throw err;
+    box = fresh;
+    started = await startIn(state, box, request);
+  }
+  const { execution, release } = started;
+  const session = state.sessions.add(execution, {
+    boxId: box.id,
+    boxName: box.name,
+    tty: request.options.tty === true,
+    timeoutSecs: request.options.timeoutSecs ?? 0,
+  });
+  session.done.then(release, release);
+  sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
+    Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
+  });
+});
+
+async function startIn(state: HandlerState, box: Box, request: ExecRequest): Promise<{ execution: Execution; release: () => void }> {
   const options = request.options;
   if (options.user === undefined) {
     const boxUser = state.boxUsers.get(box.id);
@@ -20,26 +51,15 @@ export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request:
   // until the process exited and its output was read: what the engine holds
   // (threads, pipes) is bounded, so the server answers 429, never EMFILE.
   const release = state.limits.acquireExecution(box.id);
-  let execution;
   try {
     // The runtime resolves once the process is spawned, so spawn failures
     // (unknown user, missing binary...) come back here as this request's error.
-    execution = await box.exec(request.command, request.args, options);
+    return { execution: await box.exec(request.command, request.args, options), release };
   } catch (err) {
     release();
     throw err;
   }
-  const session = state.sessions.add(execution, {
-    boxId: box.id,
-    boxName: box.name,
-    tty: options.tty === true,
-    timeoutSecs: options.timeoutSecs ?? 0,
-  });
-  session.done.then(release, release);
-  sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
-    Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
-  });
-});
+}
 
 function sessionOf(ctx: RouteContext): ExecSession {
   const session = ctx.state.sessions.lookup(boxIdOf(ctx), execIdOf(ctx));

@@ -35,6 +35,12 @@ export interface SessionTimings {
   maxBufferedBytes: number;
   /** The same, all sessions together (bytes). */
   maxBufferedTotalBytes: number;
+  /**
+   * Error frames one attached socket gets; the last says why and the socket
+   * is closed (1008). Bounds what a client that floods refused frames and
+   * never reads the answers makes the server queue.
+   */
+  maxErrorFrames: number;
 }
 
 export interface ExecSessionInit {
@@ -58,6 +64,15 @@ const SOCKET_HIGH_WATER = 1 << 20;
 const SOCKET_LOW_WATER = 256 << 10;
 /** Exit code libboxlite synthesizes when an execution is torn down before exiting. */
 const TORN_DOWN = -129;
+/** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
+const POLICY_VIOLATION = 1008;
+/**
+ * Resize/signal frames carried out at once for one execution; past it, the
+ * socket is not read until one ends. Each is an engine call in flight: a
+ * client sending them faster than the engine answers would otherwise pile up
+ * calls without bound (100k signal frames: +81 MiB).
+ */
+const MAX_CONTROL_IN_FLIGHT = 16;
 
 export class ExecSession {
   readonly id: string;
@@ -91,8 +106,14 @@ export class ExecSession {
   /** Frames sent on the current socket, oldest first, until the kernel took them. */
   private inFlight: InFlightFrame[] = [];
   private outputPaused = false;
-  /** After reaping, output is read and thrown away so the engine never stalls. */
+  /** Reaped, evicted or shut down: nobody will read the output; the engine drops it. */
   private discardOutput = false;
+  /** Error frames sent on the current socket (see SessionTimings.maxErrorFrames). */
+  private errorFramesSent = 0;
+  /** Resize/signal engine calls not finished yet (see MAX_CONTROL_IN_FLIGHT). */
+  private controlInFlight = 0;
+  /** The socket is not read until the engine took the stdin written so far. */
+  private stdinWaitsForDrain = false;
   private socket: WebSocket | null = null;
   /** An upgrade holds the single attach slot until it completes. */
   private attaching = false;
@@ -116,14 +137,7 @@ export class ExecSession {
     this.pump(execution.stderr, STDERR);
     // A write after the process is gone must surface as an error frame or be
     // ignored, never as an unhandled 'error' event that kills the server.
-    execution.stdin.on('error', (err) => {
-      this.stdinFailure ??= messageOf(err);
-      this.reportToSocket(`stdin: ${messageOf(err)}`);
-      // A socket paused for stdin backpressure would wait for a 'drain' that
-      // an errored stream never emits: read again (refusals are answered).
-      const ws = this.socket;
-      if (ws !== null && ws.isPaused) ws.resume();
-    });
+    execution.stdin.on('error', (err) => this.onStdinError(err));
     // The status follows the process (its output may still be unread, kept by
     // the engine within its limits); the exit frame follows the last byte.
     execution.exited().then(
@@ -309,6 +323,7 @@ export class ExecSession {
   attach(ws: WebSocket): void {
     this.attaching = false;
     this.socket = ws;
+    this.errorFramesSent = 0;
     this.clearIdleTimer();
     // Say something at once: the official client treats 10 s of silence as
     // a dead socket, and a quiet command would otherwise trigger that.
@@ -336,30 +351,61 @@ export class ExecSession {
       if (this.queueFull()) this.pauseOutput();
     }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
+    // Gone from the API: nobody can attach for its output any more (a late
+    // attach gets the exit frame only), so it is dropped now.
+    if (this.evicted) this.dropOutput();
     if (!this.evicted && !this.reaped) this.armIdleTimer();
   }
 
   private onClientFrame(data: RawData, isBinary: boolean): void {
+    // Closing (e.g. past maxErrorFrames): what the client still sends is ignored.
+    const ws = this.socket;
+    if (ws === null || ws.readyState !== ws.OPEN) return;
     const frame = decodeClientFrame(data, isBinary, this.tty);
     switch (frame.kind) {
       case 'stdin': this.writeStdin(frame.bytes); break;
       case 'stdin_eof': this.closeStdin(); break;
-      case 'resize': this.background(this.resize(frame.cols, frame.rows)); break;
-      case 'signal': this.background(this.signal(frame.sig)); break;
+      case 'resize': this.control(ws, this.resize(frame.cols, frame.rows)); break;
+      case 'signal': this.control(ws, this.signal(frame.sig)); break;
       case 'invalid': this.reportToSocket(frame.message); break;
     }
   }
 
-  private background(p: Promise<void>): void {
-    p.catch((err) => this.reportToSocket(messageOf(err)));
+  /** A resize/signal frame's engine call: failures answered, at most MAX_CONTROL_IN_FLIGHT at once. */
+  private control(ws: WebSocket, p: Promise<void>): void {
+    this.controlInFlight++;
+    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) ws.pause();
+    p.catch((err) => this.reportToSocket(messageOf(err))).finally(() => {
+      this.controlInFlight--;
+      this.resumeReading();
+    });
   }
 
-  /** A non-fatal problem: an `error` text frame; the socket stays open. */
+  /** Reads the attached socket again once neither stdin nor control calls hold it back. */
+  private resumeReading(): void {
+    const ws = this.socket;
+    if (ws !== null && ws.isPaused && !this.stdinWaitsForDrain && this.controlInFlight < MAX_CONTROL_IN_FLIGHT) ws.resume();
+  }
+
+  /**
+   * A non-fatal problem: an `error` text frame; the socket stays open, up to
+   * maxErrorFrames frames on one socket. The last one says so and the socket
+   * is closed with 1008: a client that keeps sending refused frames without
+   * reading the answers would otherwise make the server queue one answer per
+   * frame, without bound.
+   */
   private reportToSocket(message: string): void {
     const ws = this.socket;
-    if (ws !== null && ws.readyState === ws.OPEN && !this.exitFrameSent) {
+    if (ws === null || ws.readyState !== ws.OPEN || this.exitFrameSent) return;
+    const cap = this.init.timings.maxErrorFrames;
+    this.errorFramesSent++;
+    if (this.errorFramesSent < cap) {
       ws.send(errorFrame(message));
+      return;
     }
+    ws.send(errorFrame(`${message}; this socket got ${cap} error frames (the limit, option maxErrorFramesPerSocket) `
+      + 'and is closed; the execution goes on: attach again'));
+    ws.close(POLICY_VIOLATION, 'too many error frames');
   }
 
   private writeStdin(bytes: Buffer): void {
@@ -373,13 +419,36 @@ export class ExecSession {
       this.reportToSocket(`stdin refused ${bytes.length} bytes: ${this.stdinFailure}`);
       return;
     }
-    const ok = this.execution.stdin.write(bytes);
+    const stdin = this.execution.stdin;
+    const ok = stdin.write(bytes);
+    // Refused at once (past maxStdinBytes): answered now, not at the 'error'
+    // event a tick later, or frames that arrived in the same read would be
+    // written to the failed stream and dropped without an answer.
+    if (stdin.errored !== null) {
+      this.onStdinError(stdin.errored);
+      return;
+    }
     const ws = this.socket;
     // Hold further stdin frames until the engine took these (ws >= 8 can pause).
-    if (!ok && ws !== null) {
+    if (!ok && ws !== null && !this.stdinWaitsForDrain) {
+      this.stdinWaitsForDrain = true;
       ws.pause();
-      this.execution.stdin.once('drain', () => ws.resume());
+      this.execution.stdin.once('drain', () => {
+        this.stdinWaitsForDrain = false;
+        this.resumeReading();
+      });
     }
+  }
+
+  /** Stdin failed (refused past its cap, or the process is gone): the first failure is answered and kept. */
+  private onStdinError(err: unknown): void {
+    if (this.stdinFailure !== null) return; // answered already
+    this.stdinFailure = messageOf(err);
+    this.reportToSocket(`stdin: ${messageOf(err)}`);
+    // A socket paused for stdin backpressure would wait for a 'drain' that
+    // an errored stream never emits: read again (refusals are answered).
+    this.stdinWaitsForDrain = false;
+    this.resumeReading();
   }
 
   private closeStdin(): void {
@@ -410,10 +479,7 @@ export class ExecSession {
     if (this.reaped) return;
     this.reaped = true;
     this.clearIdleTimer();
-    this.discardOutput = true;
-    this.queue = [];
-    this.clearQueued();
-    this.resumeOutput();
+    this.dropOutput();
     if (this.processExited) return;
     this.execution.signal(SIGHUP).catch((err) => this.init.onBackgroundError?.(err));
     this.graceTimer = setTimeout(() => {
@@ -432,25 +498,42 @@ export class ExecSession {
     this.markEvicted();
   }
 
-  /** Gone from the API (its box was removed): no idle reaping any more. */
+  /**
+   * Gone from the API (DELETE, its box was removed): no idle reaping any
+   * more, and its unread output is dropped once no socket reads it, so its
+   * slot and spill file are given back as soon as the process is gone.
+   */
   markEvicted(): void {
     this.evicted = true;
     this.clearIdleTimer();
+    if (this.socket === null) this.dropOutput();
+  }
+
+  /**
+   * Nobody will read this output: the queue goes, and the engine's streams
+   * are destroyed, which makes the engine drop what it keeps (memory and
+   * spill file) and everything still to come. The streams' close completes
+   * the session once the process is gone.
+   */
+  private dropOutput(): void {
+    this.discardOutput = true;
+    this.queue = [];
+    this.clearQueued();
+    this.outputPaused = false;
+    this.execution.stdout.destroy();
+    this.execution.stderr.destroy();
   }
 
   /** Handler shutdown: kill, drop the socket (1001 going away), stop every timer. */
   async shutdown(): Promise<void> {
     this.evicted = true;
-    this.discardOutput = true;
-    this.queue = [];
-    this.clearQueued();
+    this.dropOutput();
     this.clearIdleTimer();
     if (this.graceTimer) { clearTimeout(this.graceTimer); this.graceTimer = null; }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
     const ws = this.socket;
     this.socket = null;
     if (ws !== null) ws.close(1001, 'server shutting down');
-    this.resumeOutput();
     try {
       await this.kill();
     } catch (err) {

@@ -37,11 +37,14 @@ export class SessionRegistry {
   private readonly onBackgroundError: (err: unknown) => void;
   /** Unread output queued by all sessions together (bytes). */
   readonly queueBudget: OutputQueueBudget;
+  private readonly onReap: ((session: ExecSession) => void) | undefined;
 
-  constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void) {
+  /** `onReap` is told of every idle execution reaped (the boxlite:exec.reap event). */
+  constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void, onReap?: (session: ExecSession) => void) {
     this.timings = timings;
     this.onBackgroundError = onBackgroundError;
     this.queueBudget = new OutputQueueBudget(timings.maxBufferedTotalBytes);
+    this.onReap = onReap;
   }
 
   get size(): number {
@@ -92,6 +95,11 @@ export class SessionRegistry {
     this.reaping.add(session);
     session.done.then(() => this.reaping.delete(session), () => this.reaping.delete(session));
     session.reap();
+    if (this.onReap !== undefined) {
+      try {
+        this.onReap(session);
+      } catch { /* an observer must not stop the reaper */ }
+    }
   }
 
   /**

@@ -16,7 +16,7 @@
 //  - at most `maxFileTransfers` transfers at once (429).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback, finished } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BoxliteErrorCode, NotFoundError, UnsupportedError, isBoxliteError } from '../../errors/errors';
 import { checkDeclaredLength } from '../protocol/body';
@@ -24,6 +24,7 @@ import { type Route, type RouteContext, boxIdOf, queryParam, route } from '../ro
 import { httpError, payloadTooLarge } from '../protocol/http-error';
 import { sendEmpty } from '../protocol/respond';
 import { hideStagingPath, watchStaging } from './staging';
+import { stagingPrefix } from './staging-owner';
 import { checkGuestPath, closeArchive, extractTar, packDirectory } from './tar-transfer';
 import { invalid } from '../protocol/validate';
 
@@ -36,7 +37,9 @@ async function withTempDir<T>(ctx: RouteContext, fn: (dir: string) => Promise<T>
   const release = ctx.state.limits.acquireFileTransfer();
   let dir: string | undefined;
   try {
-    dir = await fsp.mkdtemp(path.join(ctx.state.options.tmpDir, 'boxlite-files-'));
+    // Named after this process (staging-owner.ts), so a later start can tell
+    // it from another live server's and sweep it if this one is killed.
+    dir = await fsp.mkdtemp(path.join(ctx.state.options.tmpDir, stagingPrefix()));
     return await fn(dir);
   } catch (err) {
     throw dir === undefined ? err : hideStagingPath(err, dir);
@@ -125,20 +128,21 @@ async function upload(ctx: RouteContext): Promise<void> {
     await fsp.mkdir(staged);
     const limiter = byteLimit(limit);
     const req = ctx.req;
-    // A client that goes away mid-body: 'error' (aborted) on most Node
-    // versions, sometimes only 'close' before the body completed.
-    const onReqError = (err: Error) => limiter.destroy(err);
-    const onReqClose = () => { if (!req.complete) limiter.destroy(new Error('aborted: the client closed the connection mid-upload')); };
-    req.on('error', onReqError);
-    req.on('close', onReqClose);
+    // A client that goes away mid-body ('error', or only 'close' before the
+    // body completed), also when it went away before this point (while the
+    // box was looked up or the directory made): finished() reports a stream
+    // that is already closed too, so the extraction never waits for a body
+    // that cannot come.
+    const stopWatching = finished(req, { writable: false }, (err) => {
+      if (err || !req.complete) limiter.destroy(new Error('aborted: the client closed the connection mid-upload'));
+    });
     limiter.on('error', () => req.resume());
     try {
       await extractTar(req.pipe(limiter), staged, ctx.state.options.maxExtractedBytes);
     } finally {
       req.unpipe(limiter);
       limiter.destroy();
-      req.off('error', onReqError);
-      req.off('close', onReqClose);
+      stopWatching();
     }
     // `docker cp` semantics, which BoxLite clients follow: an archive of one
     // file is that file, written *as* `dest` (or into it when `dest` is an

@@ -88,7 +88,7 @@ export function watchStaging(dir: string, budget: number): StagingWatch {
   };
 }
 
-const STAGING_NAME = /[^\s'"`]*boxlite-files-[A-Za-z0-9]{6}(?:\/(?:in|out))?\/?/g;
+const STAGING_NAME = /[^\s'"`]*boxlite-files-(?:p\d+s\d+n\d+-)?[A-Za-z0-9]{6}(?:\/(?:in|out))?\/?/g;
 
 /**
  * `err` with every mention of a staging directory replaced by "<staging>/":

@@ -9,6 +9,7 @@
 // handed back through a release function that is safe to call twice.
 import { readFileSync } from 'node:fs';
 import { ResourceExhaustedError } from '../../errors/errors';
+import type { LimitName } from '../../observability/channels';
 
 export interface LimitSettings {
   maxExecutions: number;
@@ -64,9 +65,15 @@ function once(fn: () => void): Release {
   };
 }
 
-function exhausted(what: string, limit: number, option: string): ResourceExhaustedError {
+function exhausted(what: string, limit: number, option: LimitName): ResourceExhaustedError {
   return new ResourceExhaustedError(`resource exhausted: ${what} (limit ${limit}, option ${option}); retry later`);
 }
+
+/**
+ * Told of every refusal (for the boxlite:limit.rejection event and metrics):
+ * the option, its value, and what was held when the request came.
+ */
+export type OnLimitRejection = (limit: LimitName, max: number, current: number) => void;
 
 export class Limits {
   readonly settings: LimitSettings;
@@ -77,20 +84,31 @@ export class Limits {
   private boxesCreated = 0;
   private attachSockets = 0;
   private fileTransfers = 0;
+  private readonly onRejection: OnLimitRejection;
 
-  constructor(settings: LimitSettings) {
+  constructor(settings: LimitSettings, onRejection: OnLimitRejection = () => undefined) {
     this.settings = settings;
+    this.onRejection = onRejection;
+  }
+
+  /** The 429 for `limit`, reported first. */
+  private refuse(what: string, limit: LimitName, current: number): ResourceExhaustedError {
+    const max = this.settings[limit];
+    try {
+      this.onRejection(limit, max, current);
+    } catch { /* an observer must not change the answer */ }
+    return exhausted(what, max, limit);
   }
 
   /** A running-execution slot in `boxId`; throws 429 past either cap. */
   acquireExecution(boxId: string): Release {
     const { maxExecutions, maxExecutionsPerBox } = this.settings;
     if (this.executions >= maxExecutions) {
-      throw exhausted(`${this.executions} executions are running on this server`, maxExecutions, 'maxExecutions');
+      throw this.refuse(`${this.executions} executions are running on this server`, 'maxExecutions', this.executions);
     }
     const inBox = this.executionsByBox.get(boxId) ?? 0;
     if (inBox >= maxExecutionsPerBox) {
-      throw exhausted(`${inBox} executions are running in box ${boxId}`, maxExecutionsPerBox, 'maxExecutionsPerBox');
+      throw this.refuse(`${inBox} executions are running in box ${boxId}`, 'maxExecutionsPerBox', inBox);
     }
     this.executions++;
     this.executionsByBox.set(boxId, inBox + 1);
@@ -118,7 +136,7 @@ export class Limits {
     const { maxBoxes } = this.settings;
     const existing = listed + (this.boxesCreated - mark);
     if (existing + this.pendingBoxes >= maxBoxes) {
-      throw exhausted(`${existing} boxes exist (${this.pendingBoxes} being created)`, maxBoxes, 'maxBoxes');
+      throw this.refuse(`${existing} boxes exist (${this.pendingBoxes} being created)`, 'maxBoxes', existing + this.pendingBoxes);
     }
     this.pendingBoxes++;
     let done = false;
@@ -133,7 +151,7 @@ export class Limits {
   acquireAttachSocket(): Release {
     const { maxAttachSockets } = this.settings;
     if (this.attachSockets >= maxAttachSockets) {
-      throw exhausted(`${this.attachSockets} WebSockets are attached`, maxAttachSockets, 'maxAttachSockets');
+      throw this.refuse(`${this.attachSockets} WebSockets are attached`, 'maxAttachSockets', this.attachSockets);
     }
     this.attachSockets++;
     return once(() => { this.attachSockets--; });
@@ -142,7 +160,7 @@ export class Limits {
   acquireFileTransfer(): Release {
     const { maxFileTransfers } = this.settings;
     if (this.fileTransfers >= maxFileTransfers) {
-      throw exhausted(`${this.fileTransfers} file transfers are in progress`, maxFileTransfers, 'maxFileTransfers');
+      throw this.refuse(`${this.fileTransfers} file transfers are in progress`, 'maxFileTransfers', this.fileTransfers);
     }
     this.fileTransfers++;
     return once(() => { this.fileTransfers--; });

@@ -4,6 +4,7 @@
 // and headers match BoxLite's contract.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse, serializeErrorBody } from '../../errors/error-response';
+import { noteErrorCode } from '../../observability/request-observer';
 import { HttpStatusError } from './http-error';
 
 export interface ErrorContext {
@@ -12,6 +13,8 @@ export interface ErrorContext {
   exposeInternal?: boolean;
   /** Called for 5xx answers; never given request headers (they may hold tokens). */
   onServerError?: (err: unknown, requestId: string) => void;
+  /** Told the status and error code of a refused WebSocket upgrade (for the http.response event). */
+  onUpgradeRefused?: (status: number, errorCode: string) => void;
 }
 
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, requestId: string,
@@ -33,8 +36,8 @@ export function sendEmpty(res: ServerResponse, status: number, requestId: string
 }
 
 /** The status, headers and serialized envelope for `err`. */
-export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string } {
-  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal });
+export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string; code: string } {
+  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal, includeBoxliteCode: true });
   const headers = r.headers;
   headers['X-Request-Id'] = ctx.requestId;
   if (err instanceof HttpStatusError && err.headers) Object.assign(headers, err.headers);
@@ -43,7 +46,7 @@ export function renderError(err: unknown, ctx: ErrorContext): { status: number; 
   if (r.status >= 500 && ctx.onServerError) {
     try { ctx.onServerError(err, ctx.requestId); } catch { /* a logger must not break the answer */ }
   }
-  return { status: r.status, headers, body };
+  return { status: r.status, headers, body, code: r.body.error.code };
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -64,7 +67,8 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   // The caller hung up mid-request (its body read fails with "aborted"):
   // nobody is left to answer, and it is no server error worth logging.
   if (res.destroyed || req.socket?.destroyed) return;
-  const { status, headers, body } = renderError(err, ctx);
+  const { status, headers, body, code } = renderError(err, ctx);
+  noteErrorCode(res, code);
   // A body we never read (e.g. 413) would otherwise be parsed as the next
   // request on this keep-alive connection. A request without a body (most
   // 401/404/405 answers go out before its end is even parsed) keeps it, and

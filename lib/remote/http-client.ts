@@ -1,0 +1,205 @@
+// One request to a BoxLite REST server over Node's fetch: URL, credentials,
+// Idempotency-Key, retries (retry-policy.ts), AbortSignal, and the typed error
+// for a failed answer (remote-error.ts).
+//
+// Every request is published on the diagnostics channel
+// `boxlite-native:remote:request` ({method, url, headers, body}, body the JSON
+// value or null) before each try, so tools can log or check what goes out
+// (the tests validate every one against BoxLite's OpenAPI document).
+import { randomUUID } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
+import { type RemoteBoxliteError, MAX_ERROR_BODY_BYTES, errorFromAnswer, networkError, protocolError } from './remote-error';
+import { type RetryPolicy, backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry-policy';
+
+export const REQUEST_CHANNEL = 'boxlite-native:remote:request';
+const requests = channel(REQUEST_CHANNEL);
+
+export interface RequestMessage {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON body, or null (none, or a binary one such as a tar upload). */
+  body: unknown;
+}
+
+export interface HttpClientConfig {
+  /** The server's URL, without a trailing '/' (a base path such as /api is kept). */
+  baseUrl: string;
+  /** The {prefix} slot, '' for none; inserted verbatim (it may hold '/'). */
+  pathPrefix: string;
+  apiKey: string | undefined;
+  /** Extra headers on every request (e.g. a gateway's own). */
+  headers: Readonly<Record<string, string>>;
+  retry: RetryPolicy;
+  fetch: typeof fetch;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  /** Path after /v1/{prefix}/, segments already encoded. */
+  path: string;
+  /** false: /v1/<path> without the prefix (GET /v1/config). Default true. */
+  scoped?: boolean;
+  query?: Record<string, string | undefined>;
+  json?: unknown;
+  /** A binary body, made afresh for each try (a stream cannot be sent twice). */
+  body?: () => { data: ReadableStream<Uint8Array> | Uint8Array; contentType: string };
+  /** Not idempotent by itself: send an Idempotency-Key, the same on every try. */
+  idempotent?: boolean;
+  accept?: string;
+  signal?: AbortSignal;
+  /** How messages name the request, e.g. "POST /v1/boxes". Default: method and path. */
+  what?: string;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  response: Response;
+  requestId: string | null;
+}
+
+/** Path segment encoding: box ids and names are opaque, never split at '/' or '?'. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export class HttpClient {
+  readonly config: HttpClientConfig;
+
+  constructor(config: HttpClientConfig) {
+    this.config = config;
+  }
+
+  /** Absolute URL for a path (scheme 'ws'/'wss' for WebSockets when asked). */
+  url(path: string, { scoped = true, query, websocket = false }: { scoped?: boolean; query?: HttpRequest['query']; websocket?: boolean } = {}): string {
+    const prefix = scoped && this.config.pathPrefix !== '' ? `${this.config.pathPrefix}/` : '';
+    let url = `${this.config.baseUrl}/v1/${prefix}${path}`;
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, v);
+      const qs = params.toString();
+      if (qs) url += `?${qs}`;
+    }
+    return websocket ? url.replace(/^http/, 'ws') : url;
+  }
+
+  /** Headers every request carries (credentials, the caller's extras). */
+  baseHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { ...this.config.headers };
+    if (this.config.apiKey !== undefined) headers.Authorization = `Bearer ${this.config.apiKey}`;
+    return headers;
+  }
+
+  /**
+   * Sends the request, retrying what may be retried; resolves with a 2xx
+   * answer whose body is still unread, or rejects with a typed error (or the
+   * signal's reason once aborted).
+   */
+  async send(req: HttpRequest): Promise<HttpAnswer> {
+    const url = this.url(req.path, { scoped: req.scoped, query: req.query });
+    const what = req.what ?? `${req.method} ${new URL(url).pathname}`;
+    const headers = this.baseHeaders();
+    if (req.accept) headers.Accept = req.accept;
+    if (req.idempotent) headers['Idempotency-Key'] = randomUUID();
+    let jsonText: string | undefined;
+    if (req.json !== undefined) {
+      jsonText = JSON.stringify(req.json);
+      headers['Content-Type'] = 'application/json';
+    }
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      req.signal?.throwIfAborted();
+      let body: RequestInit['body'] = jsonText;
+      const tryHeaders = { ...headers };
+      if (req.body) {
+        const made = req.body();
+        body = made.data as RequestInit['body'];
+        tryHeaders['Content-Type'] = made.contentType;
+      }
+      if (requests.hasSubscribers) {
+        requests.publish({ method: req.method, url, headers: tryHeaders, body: jsonText === undefined ? null : JSON.parse(jsonText) } satisfies RequestMessage);
+      }
+      let response: Response;
+      try {
+        response = await this.config.fetch(url, {
+          method: req.method,
+          headers: tryHeaders,
+          body,
+          signal: req.signal,
+          // A streamed body needs half duplex (Node's fetch refuses it otherwise).
+          ...(req.body ? { duplex: 'half' } : {}),
+        } as RequestInit);
+      } catch (err) {
+        if (req.signal?.aborted) throw req.signal.reason;
+        const failure = networkError(what, err);
+        await this.#pause(attempt, started, undefined, failure, req.signal);
+        continue;
+      }
+      const requestId = response.headers.get('x-request-id');
+      if (response.ok) return { status: response.status, headers: response.headers, response, requestId };
+      const failure = errorFromAnswer(response.status, response.headers, await readBounded(response), what);
+      const retryable = isRetryableStatus(response.status)
+        // The same key is still being worked on: the server asks to come back later.
+        || (response.status === 409 && req.idempotent === true && response.headers.has('retry-after'));
+      if (!retryable) throw failure;
+      await this.#pause(attempt, started, retryAfterMs(response.headers.get('retry-after')), failure, req.signal);
+    }
+  }
+
+  /** Waits before the next try, or throws `failure` when no try is left in the budget. */
+  async #pause(attempt: number, started: number, retryAfter: number | undefined, failure: RemoteBoxliteError,
+    signal: AbortSignal | undefined): Promise<void> {
+    const { retry } = this.config;
+    if (attempt >= retry.maxAttempts) throw failure;
+    const wait = backoffMs(retry, attempt, retryAfter);
+    if (Date.now() - started + wait > retry.maxElapsedMs) throw failure;
+    await sleep(wait, signal);
+  }
+
+  /** send(), then the JSON body. */
+  async json<T>(req: HttpRequest): Promise<{ value: T; answer: HttpAnswer }> {
+    const answer = await this.send(req);
+    let text: string;
+    try {
+      text = await answer.response.text();
+    } catch (err) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      throw networkError(`reading the answer to ${req.method} ${req.path}`, err);
+    }
+    try {
+      return { value: JSON.parse(text) as T, answer };
+    } catch {
+      throw protocolError(`the answer to ${req.method} ${req.path} is not JSON: ${text.slice(0, 200)}`, answer.status, answer.requestId);
+    }
+  }
+
+  /** send(), the body (if any) discarded. */
+  async empty(req: HttpRequest): Promise<HttpAnswer> {
+    const answer = await this.send(req);
+    await answer.response.body?.cancel().catch(() => undefined);
+    return answer;
+  }
+}
+
+/** At most MAX_ERROR_BODY_BYTES of an error body as text; the rest is not read. */
+async function readBounded(response: Response): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // cut off mid-body: what arrived is all there is to report
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+}

@@ -1,0 +1,63 @@
+// copyIn / copyOut over `PUT|GET .../files?path=` (tar on the wire), with the
+// embedded runtime's semantics on the host side:
+//   copyIn:  a directory's contents land in guestDst; a file is written as
+//            guestDst, or into it when guestDst is a directory or ends in '/'.
+//   copyOut: the same rules, mirrored onto hostDst.
+// The server packs a downloaded directory's contents, and a file as one entry
+// named after it; so an archive holding just one non-directory entry named
+// like the source is a file. Downloads are unpacked into a private temporary
+// directory that is removed whatever happens, then copied into place.
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+
+/** The upload body for a host path: a tar of the directory's contents, or of the one file. */
+export async function packHostPath(hostSrc: string): Promise<{ isDir: boolean; make: () => ReadableStream<Uint8Array> }> {
+  const st = await fsp.lstat(hostSrc);
+  const isDir = st.isDirectory();
+  const cwd = isDir ? hostSrc : path.dirname(hostSrc);
+  const entries = isDir ? await fsp.readdir(hostSrc) : [path.basename(hostSrc)];
+  const make = (): ReadableStream<Uint8Array> => {
+    // An empty directory still needs an archive: an empty one (two zero blocks).
+    if (entries.length === 0) return Readable.toWeb(Readable.from([Buffer.alloc(1024)])) as ReadableStream<Uint8Array>;
+    const pack = tar.c({ cwd, portable: true, follow: false }, entries);
+    return Readable.toWeb(Readable.from(pack as AsyncIterable<Buffer>)) as ReadableStream<Uint8Array>;
+  };
+  return { isDir, make };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Unpacks a downloaded archive of `guestSrc` onto `hostDst`. */
+export async function unpackToHost(body: ReadableStream<Uint8Array>, guestSrc: string, hostDst: string): Promise<void> {
+  const staging = await fsp.mkdtemp(path.join(os.tmpdir(), 'boxlite-copyout-'));
+  try {
+    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+      tar.x({ cwd: staging, preservePaths: false }) as unknown as NodeJS.WritableStream);
+    const entries = await fsp.readdir(staging, { withFileTypes: true });
+    const base = path.posix.basename(guestSrc.replace(/\/+$/, ''));
+    const single = entries.length === 1 && !entries[0].isDirectory() && entries[0].name === base ? entries[0] : null;
+    if (single !== null) {
+      let dst = hostDst;
+      if ((await isDirectory(dst)) || dst.endsWith('/')) dst = path.join(dst, single.name);
+      await fsp.mkdir(path.dirname(dst), { recursive: true });
+      await fsp.rm(dst, { force: true });
+      await fsp.cp(path.join(staging, single.name), dst, { verbatimSymlinks: true });
+    } else {
+      await fsp.mkdir(hostDst, { recursive: true });
+      await fsp.cp(staging, hostDst, { recursive: true, force: true, verbatimSymlinks: true });
+    }
+  } finally {
+    await fsp.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
