@@ -8,6 +8,7 @@
 //   npm run stress                      full scale (GBs; minutes)
 //   STRESS_SCALE=0.125 npm run stress   smaller
 //   npm run stress -- reconnect         only scenarios whose file name matches
+//   SOAK_SECONDS=60 npm run stress -- soak   the mixed-clients soak for 60 s (default 180 s x scale)
 //
 // A scenario module exports `name` and `async run({ scale })` resolving to
 // { scenario, peakRssMiB, fdsBefore, fdsAfter, bytesWritten, bytesReceived,

@@ -33,7 +33,7 @@ import {
 const LIMIT_NAMES = [
   'jsonLimit', 'filesLimit', 'maxExtractedBytes', 'maxDownloadStagingBytes', 'maxExecutions', 'maxExecutionsPerBox',
   'maxBoxes', 'maxAttachSockets', 'maxFileTransfers', 'pingIntervalMs', 'pongTimeoutMs', 'execIdleTimeoutMs',
-  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxErrorFramesPerSocket',
+  'execReapGraceMs', 'maxBufferedOutputBytes', 'maxErrorFramesPerSocket', 'maxBufferedOutputTotalBytes',
 ] as const;
 type LimitName = typeof LIMIT_NAMES[number];
 
@@ -72,6 +72,8 @@ Options:
   --max-spilled-output SIZE    unread output spilled to disk per execution past that;
                                beyond, the execution is killed (default 1G; 0 = no spill)
   --max-runtime-buffered-output SIZE  unread output in memory, all executions (default 64M)
+  --max-runtime-spilled-output SIZE   unread output spilled to disk, all executions; past it,
+                                      an execution that would spill is killed (default 2G)
   --spill-dir DIR              where spill files go (default: the temp dir)
   --max-stdin SIZE             stdin bytes accepted per execution (default 64M)
                                (SIZE: bytes, or with a K/M/G suffix, powers of 1024)
@@ -151,6 +153,7 @@ function parseExecLimits(v: Record<string, string | string[] | boolean | undefin
     maxBufferedOutputBytes: parseSize('max-buffered-output', str('max-buffered-output')),
     maxSpilledOutputBytes: parseSize('max-spilled-output', str('max-spilled-output')),
     maxRuntimeBufferedOutputBytes: parseSize('max-runtime-buffered-output', str('max-runtime-buffered-output')),
+    maxRuntimeSpilledOutputBytes: parseSize('max-runtime-spilled-output', str('max-runtime-spilled-output')),
     maxStdinBytes: parseSize('max-stdin', str('max-stdin')),
     spillDir: str('spill-dir'),
   };
@@ -202,7 +205,7 @@ function parseServeArgs(argv: string[]): ServeArgs {
         prefix: { type: 'string' }, 'base-path': { type: 'string' }, auth: { type: 'string' }, 'api-key-file': { type: 'string' }, limit: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         'allowed-hosts': { type: 'string', multiple: true }, 'allowed-origins': { type: 'string', multiple: true },
         'max-buffered-output': { type: 'string' }, 'max-spilled-output': { type: 'string' },
-        'max-runtime-buffered-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
+        'max-runtime-buffered-output': { type: 'string' }, 'max-runtime-spilled-output': { type: 'string' }, 'spill-dir': { type: 'string' }, 'max-stdin': { type: 'string' },
         ...OBSERVABILITY_OPTIONS,
       },
       strict: true,

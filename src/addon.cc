@@ -7,6 +7,7 @@
 #include "js_box.h"
 #include "js_execution.h"
 #include "js_runtime.h"
+#include "memory_release.h"
 
 namespace boxlite {
 namespace {
@@ -41,6 +42,7 @@ Napi::Value RejectWithError(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  TuneAllocator();
   auto* data = new AddonData();
   env.SetInstanceData<AddonData>(data);  // deleted by N-API when the env goes away
   data->runtimeClass = Napi::Persistent(NativeRuntime::Define(env));
@@ -52,6 +54,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openRestRuntime", Napi::Function::New<OpenRestRuntime>(env, "openRestRuntime"));
   exports.Set("createError", Napi::Function::New<CreateError>(env, "createError"));
   exports.Set("rejectWithError", Napi::Function::New<RejectWithError>(env, "rejectWithError"));
+  exports.Set("releaseFreedMemory", Napi::Function::New<ReleaseFreedMemory>(env, "releaseFreedMemory"));
   exports.Set("supportedLibraryVersion", Napi::String::New(env, BL_SUPPORTED_VERSION));
   Napi::Array versions = Napi::Array::New(env, abi::SupportedVersions().size());
   for (size_t i = 0; i < abi::SupportedVersions().size(); ++i) {

@@ -1,6 +1,7 @@
 #include "exec_core.h"
 
 #include <chrono>
+#include <cstdint>
 
 #include "c_callback.h"
 #include "library.h"
@@ -9,12 +10,12 @@
 namespace boxlite {
 namespace {
 
-// A block read back from the spill file per request: large enough that a
-// fast reader is not slowed by the round trips, small enough that a Readable
-// is never handed much more than its highWaterMark.
-constexpr size_t kSpillReadBytes = 1u << 20;
-// A JS-side buffer that grew beyond this during a burst is released, not kept.
-constexpr size_t kKeepCapacityBytes = 4u << 20;
+// The most handed to a Readable per request (from memory or read back from
+// the spill file): large enough that a fast reader is not slowed by the round
+// trips, small enough that a Readable is never handed much more than its
+// highWaterMark. (At exit, memory goes over unasked in one piece: see
+// TakeOutput.)
+constexpr size_t kBlockBytes = 1u << 20;
 // An active reader (asked within this long) whose window is full makes the
 // drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
 // thread is only busy, and spilling a stream that is being read at full speed
@@ -41,7 +42,21 @@ void IgnoreKillDone(bl_error* /*err*/, void* /*ud*/) noexcept {}
 }  // namespace
 
 ExecCore::~ExecCore() {
-  for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+  for (int s = 0; s < 2; ++s) {
+    ClearSpool(s);
+    ReleaseHeldByJs(s);
+  }
+}
+
+void ExecCore::ClearSpool(int stream) {
+  OutputSpool& spool = spool_[stream];
+  core_->ReleaseOutputSpill(spool.spilledBytes());
+  core_->ReleaseOutputMemory(spool.Clear());
+}
+
+void ExecCore::ReleaseHeldByJs(int stream) {
+  core_->ReleaseOutputMemory(heldByJs_[stream]);
+  heldByJs_[stream] = 0;
 }
 
 bl_code ExecCore::Adopt(const Api& api, bl_execution* handle, bl_error* err) {
@@ -112,15 +127,23 @@ void ExecCore::Append(int stream, const uint8_t* bytes, size_t len) {
   uint64_t spilled = spool_[0].spilledBytes() + spool_[1].spilledBytes();
   if (spool.spilledBytes() == 0 && inMemory + len <= limits_.memoryBytes && core_->ReserveOutputMemory(len)) {
     spool.AppendToMemory(data, len);
-  } else if (!limits_.spillDir.empty() && spilled + len <= limits_.spillBytes) {
+  } else if (!limits_.spillDir.empty() && spilled + len <= limits_.spillBytes && core_->ReserveOutputSpill(len)) {
     std::string error;
     if (!spool.AppendToSpill(limits_.spillDir, limits_.spillBytes, data, len, &error)) {
+      core_->ReleaseOutputSpill(len);
       OverflowLocked("resource exhausted: output could not be spilled to disk (" + error + ")", len);
       kill = true;
     } else {
       spilledTotal_ += len;
       core_->NoteSpilled(len);
     }
+  } else if (!limits_.spillDir.empty() && spilled + len <= limits_.spillBytes) {
+    // Within its own caps, but every execution's spill files together are
+    // at the runtime's: the disk is protected like memory is.
+    OverflowLocked("resource exhausted: unread output of all executions exceeded the runtime-wide spill limit of " +
+                       std::to_string(core_->OutputSpillBudget()) + " bytes",
+                   len);
+    kill = true;
   } else {
     OverflowLocked("resource exhausted: unread output exceeded the limit of " + std::to_string(limits_.memoryBytes) +
                        " bytes in memory + " + std::to_string(limits_.spillDir.empty() ? 0 : limits_.spillBytes) +
@@ -157,30 +180,37 @@ void ExecCore::ScheduleFlushLocked(std::unique_lock<std::mutex>& lock) {
   if (!core_->Post(event)) delete event;  // env tearing down: nobody to deliver to
 }
 
+void ExecCore::ReleaseHandedOver() {
+  // Not kept for the next hand-off: a kept block (up to the window) per
+  // stream of every execution still referenced was the largest per-execution
+  // cost (README "Limits and guarantees": memory per execution).
+  for (std::string& spent : js_) std::string().swap(spent);
+}
+
 void ExecCore::Want(int stream) {
   std::unique_lock<std::mutex> lock(bufMu_);
+  // The Readable asks again: it has passed on what it was handed last.
+  ReleaseHeldByJs(stream);
   wanted_[stream] = true;
   if (!spool_[stream].empty() || exited_) ScheduleFlushLocked(lock);
+}
+
+void ExecCore::LetGo(int stream) {
+  std::lock_guard<std::mutex> lock(bufMu_);
+  ReleaseHeldByJs(stream);
 }
 
 void ExecCore::Discard(int stream) {
   std::unique_lock<std::mutex> lock(bufMu_);
   discarded_[stream] = true;
   wanted_[stream] = false;
-  core_->ReleaseOutputMemory(spool_[stream].Clear());
+  ClearSpool(stream);
+  ReleaseHeldByJs(stream);
   if (exited_) ScheduleFlushLocked(lock);
 }
 
 ExecCore::Output ExecCore::TakeOutput(bool everything) {
-  // The previous hand-off was copied into JS already: recycle its memory,
-  // unless one burst made it huge.
-  for (std::string& spent : js_) {
-    if (spent.capacity() > kKeepCapacityBytes) {
-      std::string().swap(spent);
-    } else {
-      spent.clear();
-    }
-  }
+  ReleaseHandedOver();
   Output result;
   std::string spillError;
   std::unique_lock<std::mutex> lock(bufMu_);
@@ -193,13 +223,23 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
     OutputSpool& spool = spool_[s];
     if (spool.empty() || !(wanted_[s] || flushMemory)) continue;
     if (!wanted_[s] && spool.memoryBytes() == 0) continue;
-    wanted_[s] = false;  // one block per request; _read asks again
+    // Asked for: one block per request (_read asks again). Unasked (at exit,
+    // nothing spilled): all of memory at once, so wait() needs no reader.
+    const size_t most = wanted_[s] ? kBlockBytes : SIZE_MAX;
+    wanted_[s] = false;
     lastTake_[s] = std::chrono::steady_clock::now();
-    core_->ReleaseOutputMemory(spool.TakeOldest(js_[s], kSpillReadBytes, &spillError));
+    const uint64_t spilledBefore = spool.spilledBytes();
+    // Bytes handed over from memory stay counted against the runtime's
+    // budget until the Readable asks again (Want) or is gone: a Readable
+    // nobody reads holds them, so they are held runtime-wide, not per
+    // execution. Bytes read back from the spill file were never counted in
+    // memory; they are at most one kBlockBytes block per stream.
+    heldByJs_[s] += spool.TakeOldest(js_[s], most, &spillError);
+    core_->ReleaseOutputSpill(spilledBefore - spool.spilledBytes());
     if (!js_[s].empty()) result.data[s] = &js_[s];
     if (!spillError.empty()) {
       // The file failed under us: what it held is gone. Say so and end.
-      core_->ReleaseOutputMemory(spool.Clear());
+      ClearSpool(s);
       if (!overflowed_) OverflowLocked("resource exhausted: " + spillError, 0);
       spillError.clear();
     }
@@ -210,7 +250,7 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
       droppedBytes_ += left;
       if (reason_.empty()) reason_ = "stopped: runtime closed with unread output";
     }
-    for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+    for (int s = 0; s < 2; ++s) ClearSpool(s);
   }
   const bool drained = spool_[0].empty() && spool_[1].empty();
   // The exit code goes to JS as soon as it is known (after what memory held):
@@ -223,7 +263,7 @@ ExecCore::Output ExecCore::TakeOutput(bool everything) {
     result.complete = true;
     // Nothing more will be spilled or read: close the files now rather than
     // when the JS object is collected.
-    for (OutputSpool& spool : spool_) core_->ReleaseOutputMemory(spool.Clear());
+    for (int s = 0; s < 2; ++s) ClearSpool(s);
   }
   if (result.exited && !reason_.empty()) {
     result.reason = reason_;

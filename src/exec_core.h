@@ -86,10 +86,15 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // JS thread. `everything`: close is tearing down; take all memory, drop
   // the rest (reported in reason) and complete.
   Output TakeOutput(bool everything = false);
+  // JS thread: the last hand-off was copied into JS; free its buffers.
+  void ReleaseHandedOver();
   // JS thread: the stream's Readable wants one more block.
   void Want(int stream);
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
   void Discard(int stream);
+  // JS thread: the stream's Readable passed on everything it was handed
+  // (read to its end); only the budget accounting changes.
+  void LetGo(int stream);
 
   // Bytes of this execution's output ever written to its spill files (any thread).
   uint64_t SpilledTotal() {
@@ -111,6 +116,11 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   void KillForOverflow();
   void ScheduleFlushLocked(std::unique_lock<std::mutex>& lock);
   uint64_t RetainedLocked() const;
+  // Under bufMu_ (or in the destructor): empty the stream's spool and give
+  // its memory and spill bytes back to the runtime's budgets.
+  void ClearSpool(int stream);
+  // Under bufMu_ (or in the destructor): the JS side let go of what it was handed.
+  void ReleaseHeldByJs(int stream);
 
   RuntimeCore* core_;
   const OutputLimits limits_;
@@ -122,7 +132,10 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   std::condition_variable bufCv_;
   OutputSpool spool_[2];
   std::chrono::steady_clock::time_point lastTake_[2];
-  std::string js_[2];  // JS side: what the last TakeOutput handed over
+  std::string js_[2];  // JS side: what the last TakeOutput handed over, until copied
+  // Handed to JS from memory and still counted against the runtime budget
+  // (until the stream's Readable asks again, is discarded, or this dies).
+  uint64_t heldByJs_[2] = {0, 0};
   bool wanted_[2] = {false, false};
   bool discarded_[2] = {false, false};
   bool flushPending_ = false;

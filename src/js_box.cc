@@ -33,6 +33,8 @@ struct ExecSpec {
   OutputLimits output;
   // The runtime-wide in-memory output budget (0: leave as is).
   double runtimeOutputMemoryBytes = 0;
+  // The runtime-wide spill budget, all executions (0: leave as is).
+  double runtimeOutputSpillBytes = 0;
 
   static ExecSpec Parse(Napi::Env env, Napi::Object o) {
     ExecSpec s;
@@ -55,6 +57,7 @@ struct ExecSpec {
     if (OptionalNumber(o, "outputSpillBytes", &bytes) && bytes >= 0) s.output.spillBytes = static_cast<uint64_t>(bytes);
     OptionalString(o, "outputSpillDir", &s.output.spillDir);
     OptionalNumber(o, "runtimeOutputMemoryBytes", &s.runtimeOutputMemoryBytes);
+    OptionalNumber(o, "runtimeOutputSpillBytes", &s.runtimeOutputSpillBytes);
     return s;
   }
 };
@@ -285,6 +288,7 @@ Napi::Value NativeBox::Exec(const Napi::CallbackInfo& info) {
     RuntimeCore& core = rec.core();
     if (rec.released()) ThrowError(env, BL_INVALID_STATE, kReleasedMessage);
     if (spec.runtimeOutputMemoryBytes > 0) core.SetOutputMemoryBudget(static_cast<uint64_t>(spec.runtimeOutputMemoryBytes));
+    if (spec.runtimeOutputSpillBytes > 0) core.SetOutputSpillBudget(static_cast<uint64_t>(spec.runtimeOutputSpillBytes));
     auto exec = std::make_shared<ExecCore>(&core, spec.output);
     core.SetListener(env, exec, info[1].As<Napi::Function>());
     core.BeginWork(env);  // ended by the exit, or by a failed exec

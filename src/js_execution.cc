@@ -177,7 +177,11 @@ Napi::Value NativeExecution::WantOutput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ExecCore& exec = Exec(env);
   int stream = StreamIndex(env, info[0]);
-  if (!exec.completeDelivered && !core_->closing()) exec.Want(stream);
+  if (!exec.completeDelivered && !core_->closing()) {
+    exec.Want(stream);
+  } else {
+    exec.LetGo(stream);  // nothing more to hand over; what it holds is passed on
+  }
   return env.Undefined();
 }
 
@@ -187,7 +191,11 @@ Napi::Value NativeExecution::DiscardOutput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ExecCore& exec = Exec(env);
   int stream = StreamIndex(env, info[0]);
-  if (!exec.completeDelivered && !core_->closing()) exec.Discard(stream);
+  if (!exec.completeDelivered && !core_->closing()) {
+    exec.Discard(stream);
+  } else {
+    exec.LetGo(stream);  // read to its end (or closing): release what it was counted for
+  }
   return env.Undefined();
 }
 

@@ -48,7 +48,15 @@ bool ReadAll(int fd, char* data, size_t len, uint64_t offset) {
 
 OutputSpool::~OutputSpool() { Clear(); }
 
-void OutputSpool::AppendToMemory(const char* data, size_t len) { mem_.append(data, len); }
+void OutputSpool::AppendToMemory(const char* data, size_t len) {
+  // Taken bytes at the front are dropped once they are the larger part, so
+  // the buffer never holds much more than the unread bytes.
+  if (memHead_ > 0 && memHead_ >= mem_.size() / 2) {
+    mem_.erase(0, memHead_);
+    memHead_ = 0;
+  }
+  mem_.append(data, len);
+}
 
 bool OutputSpool::Open(const std::string& dir, uint64_t capacity, std::string* error) {
   std::string path = dir + "/boxlite-output-XXXXXX";
@@ -84,15 +92,26 @@ bool OutputSpool::AppendToSpill(const std::string& dir, uint64_t capacity, const
   return true;
 }
 
-size_t OutputSpool::TakeOldest(std::string& out, size_t maxSpillRead, std::string* error) {
+size_t OutputSpool::TakeOldest(std::string& out, size_t most, std::string* error) {
   out.clear();
-  if (!mem_.empty()) {
-    size_t n = mem_.size();
-    out.swap(mem_);
+  if (memoryBytes() > 0) {
+    size_t n = std::min(memoryBytes(), most);
+    if (memHead_ == 0 && n == mem_.size()) {
+      out.swap(mem_);  // all of it: no copy
+    } else {
+      out.assign(mem_, memHead_, n);
+      memHead_ += n;
+      if (memHead_ == mem_.size()) {
+        // Drained: free the buffer rather than keep its capacity (it is
+        // sized by the largest burst, and the execution may live on unread).
+        std::string().swap(mem_);
+        memHead_ = 0;
+      }
+    }
     return n;
   }
   if (spilled_ == 0) return 0;
-  size_t len = static_cast<size_t>(std::min<uint64_t>(spilled_, maxSpillRead));
+  size_t len = static_cast<size_t>(std::min<uint64_t>(spilled_, most));
   out.resize(len);
   size_t first = static_cast<size_t>(std::min<uint64_t>(len, capacity_ - head_));
   if (!ReadAll(fd_, &out[0], first, head_) || !ReadAll(fd_, &out[first], len - first, 0)) {
@@ -113,8 +132,9 @@ size_t OutputSpool::TakeOldest(std::string& out, size_t maxSpillRead, std::strin
 }
 
 size_t OutputSpool::Clear() {
-  size_t released = mem_.size();
+  size_t released = memoryBytes();
   std::string().swap(mem_);
+  memHead_ = 0;
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
   head_ = 0;

@@ -22,9 +22,9 @@ class OutputSpool {
   OutputSpool(const OutputSpool&) = delete;
   OutputSpool& operator=(const OutputSpool&) = delete;
 
-  size_t memoryBytes() const { return mem_.size(); }
+  size_t memoryBytes() const { return mem_.size() - memHead_; }
   uint64_t spilledBytes() const { return spilled_; }
-  bool empty() const { return mem_.empty() && spilled_ == 0; }
+  bool empty() const { return memoryBytes() == 0 && spilled_ == 0; }
 
   // Appends to memory. Only valid while nothing is spilled (order).
   void AppendToMemory(const char* data, size_t len);
@@ -33,10 +33,10 @@ class OutputSpool {
   // False (with `error` set) if the file cannot be created or written.
   bool AppendToSpill(const std::string& dir, uint64_t capacity, const char* data, size_t len, std::string* error);
 
-  // Moves the oldest bytes into `out` (replacing its contents): the whole
-  // memory head if there is one, else up to `maxSpillRead` bytes from the
-  // file. Returns how many bytes came out of memory (for accounting).
-  size_t TakeOldest(std::string& out, size_t maxSpillRead, std::string* error);
+  // Moves up to `most` of the oldest bytes into `out` (replacing its
+  // contents): from memory if it holds any, else from the file. Returns how
+  // many bytes came out of memory (for accounting).
+  size_t TakeOldest(std::string& out, size_t most, std::string* error);
 
   // Drops everything and closes the file. Returns the memory bytes released.
   size_t Clear();
@@ -45,6 +45,7 @@ class OutputSpool {
   bool Open(const std::string& dir, uint64_t capacity, std::string* error);
 
   std::string mem_;
+  size_t memHead_ = 0;  // bytes at the front of mem_ already taken
   int fd_ = -1;
   uint64_t capacity_ = 0;
   uint64_t head_ = 0;  // ring offset of the oldest spilled byte

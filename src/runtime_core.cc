@@ -404,6 +404,7 @@ void RuntimeCore::FinishClose(Napi::Env env, bool canCallJs) {
         bool giveExit = !exec.exitDelivered;
         exec.exitDelivered = exec.completeDelivered = true;
         CallListener(env, entry.second.fn, out, giveExit, out.exited ? out.exitCode : -129, true);
+        exec.ReleaseHandedOver();
       });
     }
     for (auto& waiter : waiters) guarded([&] { waiter.Resolve(env.Undefined()); });
@@ -445,6 +446,19 @@ void RuntimeCore::ReleaseOutputMemory(size_t bytes) {
   if (bytes > 0) outputMemory_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
+bool RuntimeCore::ReserveOutputSpill(uint64_t bytes) {
+  uint64_t budget = outputSpillBudget_.load(std::memory_order_relaxed);
+  uint64_t used = outputSpill_.load(std::memory_order_relaxed);
+  do {
+    if (used + bytes > budget) return false;
+  } while (!outputSpill_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void RuntimeCore::ReleaseOutputSpill(uint64_t bytes) {
+  if (bytes > 0) outputSpill_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
 void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
   if (exec.completeDelivered) return;
   auto it = listeners_.find(&exec);
@@ -466,6 +480,7 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
       thrown = std::current_exception();
     }
   }
+  exec.ReleaseHandedOver();  // copied into JS Buffers (or nobody listens)
   if (out.exited) {
     exec.exitDelivered = true;
     // The process is gone and libboxlite will call nothing more: free the

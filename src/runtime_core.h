@@ -94,6 +94,12 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   bool ReserveOutputMemory(size_t bytes);
   void ReleaseOutputMemory(size_t bytes);
   void SetOutputMemoryBudget(uint64_t bytes) { outputMemoryBudget_.store(bytes, std::memory_order_relaxed); }
+  // The same for spill files: past this, an execution whose output would
+  // spill is ended like one past its own spill cap (ExecCore).
+  bool ReserveOutputSpill(uint64_t bytes);
+  void ReleaseOutputSpill(uint64_t bytes);
+  uint64_t OutputSpillBudget() const { return outputSpillBudget_.load(std::memory_order_relaxed); }
+  void SetOutputSpillBudget(uint64_t bytes) { outputSpillBudget_.store(bytes, std::memory_order_relaxed); }
   // Bytes of output ever written to spill files, all executions (for metrics).
   void NoteSpilled(uint64_t bytes) { spilledOutput_.fetch_add(bytes, std::memory_order_relaxed); }
   uint64_t spilledOutputBytes() const { return spilledOutput_.load(std::memory_order_relaxed); }
@@ -165,6 +171,8 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
 
   std::atomic<uint64_t> outputMemory_{0};
   std::atomic<uint64_t> outputMemoryBudget_{64ull << 20};
+  std::atomic<uint64_t> outputSpill_{0};
+  std::atomic<uint64_t> outputSpillBudget_{2ull << 30};
   std::atomic<uint64_t> spilledOutput_{0};
 
   std::mutex boxMu_;

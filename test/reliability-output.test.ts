@@ -1,15 +1,26 @@
 // Output memory is bounded for every reader (none, never-reading, slow), and
 // nothing is lost: README "Limits and guarantees". Real server child process,
 // RSS from /proc/<pid>/status. (Full scale: `npm run stress`.)
+//
+// Memory is measured as what the server *retains*: RSS after a forced full GC
+// in the child (and the allocator trim the runtime runs after one), at the
+// point where the scenario's data is at its largest, over the same measure
+// after the warm-up. A sampled peak would also count garbage V8 has not
+// collected yet, which grows with how busy the machine is (it was the flaky
+// part: 99-113 MiB against a 96 MiB bound with other work running).
 import { describe, expect, it } from 'vitest';
-import { runNode, childPrelude } from './native-helpers';
+import path from 'node:path';
+import { runNode, childPrelude, facadePackage } from './native-helpers';
 import { MIB, scenario } from './reliability-support';
 
-// Growth of the server's RSS over its warmed-up baseline. The data itself
-// stays within the 8 MiB window per execution (the rest is on disk); the
-// figure covers allocator and V8 slack, and does not grow with the output
-// (the full-scale run in the README shows the same figure for 2 GiB).
-const RSS_GROWTH_LIMIT_MIB = 96;
+// What the server may retain while holding an execution's output: its 8 MiB
+// window (the rest is on disk), the session's 8 MiB queue, one block in
+// flight, and allocator/V8 slack (measured: 13-29 MiB). It does not grow with
+// the output (the full-scale run in the README shows the same for 2 GiB).
+const RETAINED_LIMIT_MIB = 48;
+// Once every byte is delivered, what is left over the warmed-up baseline
+// (measured: 1-2 MiB): memory is given back when the work ends.
+const RETAINED_AFTER_LIMIT_MIB = 12;
 
 describe('output: bounded memory, no byte lost', () => {
   it('256 MiB nobody reads: RSS stays bounded, a late attach gets every byte, fds back to baseline', async () => {
@@ -18,7 +29,8 @@ describe('output: bounded memory, no byte lost', () => {
     expect(row.statuses[0]).toBe('completed');
     expect(row.bytesReceived).toBe(row.bytesWritten);
     expect(row.statuses[1]).toBe('exit 0');
-    expect(row.rssGrowthMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
+    expect(row.retainedGrowthMiB).toBeLessThan(RETAINED_LIMIT_MIB);
+    expect(row.retainedAfterMiB).toBeLessThan(RETAINED_AFTER_LIMIT_MIB);
     expect(row.fdsAfter).toBeLessThanOrEqual(row.fdsBefore);
     expect(row.deletedOpenFiles).toBe(0);
   }, 60_000);
@@ -38,7 +50,8 @@ describe('output: bounded memory, no byte lost', () => {
     // one block in flight between them; nothing beyond.
     expect(row.bytesReceived).toBeGreaterThanOrEqual(32 * MIB);
     expect(row.bytesReceived).toBeLessThanOrEqual((4 + 32 + 8 + 4) * MIB);
-    expect(row.rssGrowthMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
+    expect(row.retainedGrowthMiB).toBeLessThan(RETAINED_LIMIT_MIB);
+    expect(row.retainedAfterMiB).toBeLessThan(RETAINED_AFTER_LIMIT_MIB);
     expect(row.deletedOpenFiles).toBe(0);
   }, 60_000);
 
@@ -46,7 +59,8 @@ describe('output: bounded memory, no byte lost', () => {
     const row = await scenario('output-never-reading.js').run({ scale: 1 / 8 });
     expect(row.statuses).toEqual(['completed', 'exit 0']);
     expect(row.bytesReceived).toBe(row.bytesWritten);
-    expect(row.rssGrowthMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
+    expect(row.retainedGrowthMiB).toBeLessThan(RETAINED_LIMIT_MIB);
+    expect(row.retainedAfterMiB).toBeLessThan(RETAINED_AFTER_LIMIT_MIB);
     expect(row.fdsAfter).toBeLessThanOrEqual(row.fdsBefore);
   }, 60_000);
 
@@ -54,7 +68,8 @@ describe('output: bounded memory, no byte lost', () => {
     const row = await scenario('output-slow-reader.js').run({ scale: 1 / 16 });
     expect(row.statuses).toEqual(['exit 0']);
     expect(row.bytesReceived).toBe(row.bytesWritten);
-    expect(row.rssGrowthMiB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
+    expect(row.retainedGrowthMiB).toBeLessThan(RETAINED_LIMIT_MIB);
+    expect(row.retainedAfterMiB).toBeLessThan(RETAINED_AFTER_LIMIT_MIB);
   }, 60_000);
 });
 
@@ -62,21 +77,30 @@ describe('output in the embedding API: Readable backpressure, typed end', () => 
   // A child process, so its RSS is its own.
   const script = (body: string) => `${childPrelude()}
 const rssMiB = () => Math.round(process.memoryUsage().rss / 1048576);
+// What this process retains: RSS after a full GC and the allocator trim the
+// runtime runs after one (not a peak that counts uncollected garbage).
+const addon = require(${JSON.stringify(path.join(facadePackage(), 'dist', 'runtime', 'native.js'))}).loadAddon();
+const retainedMiB = async () => {
+  global.gc();
+  await new Promise((r) => setImmediate(r));
+  global.gc();
+  await addon.releaseFreedMemory();
+  return rssMiB();
+};
 (async () => {
   const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath, limits: { maxBufferedOutputBytes: 4 << 20, maxSpilledOutputBytes: 32 << 20 } });
   const box = await rt.createBox({ image: 'alpine' });
   const warm = await box.run('echo', ['warm']);
-  global.gc && global.gc();
-  const base = rssMiB();
+  const base = await retainedMiB();
   ${body}
   await rt.close();
 })().catch((e) => { console.error(e); process.exit(1); });`;
 
   it('`await e.wait()` without reading `yes`: rejects with ResourceExhaustedError, RSS bounded, kept output still readable', async () => {
-    const r = await runNode(['-e', script(`
+    const r = await runNode(['--expose-gc', '-e', script(`
   const e = await box.exec('yes');
   const err = await e.wait().then(() => null, (x) => x);
-  const peak = rssMiB();
+  const peak = await retainedMiB();
   let kept = 0;
   for await (const c of e.stdout) kept += c.length;
   console.log(JSON.stringify({ name: err && err.name, code: err && err.code, exitCode: err && err.exitCode,
@@ -87,13 +111,15 @@ const rssMiB = () => Math.round(process.memoryUsage().rss / 1048576);
     expect(out.exitCode).toBe(-9);
     expect(out.message).toMatch(/^resource exhausted: unread output exceeded the limit/);
     expect(out.endReason).toBe(out.message);
-    expect(out.growth).toBeLessThan(64);
+    // The 4 MiB window, the kept output handed to the Readable at the kill
+    // (within the window), and allocator/V8 slack.
+    expect(out.growth).toBeLessThan(32);
     expect(out.kept).toBeGreaterThanOrEqual(32 * MIB);
     expect(out.kept).toBeLessThanOrEqual(36 * MIB);
   }, 60_000);
 
   it('a paused Readable holds no more than its highWaterMark plus one block; resumed, it gets every byte', async () => {
-    const r = await runNode(['-e', script(`
+    const r = await runNode(['--expose-gc', '-e', script(`
   const total = 24 << 20;
   const e = await box.exec('sh', ['-c', 'head -c ' + total + ' /dev/zero | tr "\\\\0" x']);
   await e.exited();

@@ -8,9 +8,13 @@ exports.name = 'output: slow reader';
 
 exports.run = async function run({ scale = 1, serverArgs = [] } = {}) {
   const written = Math.round(1024 * MIB * scale);
-  return inServer(serverArgs, async ({ server, boxId }) => {
+  return inServer(serverArgs, async ({ server, boxId, holding }) => {
     const execId = await startExec(server.origin, boxId, ...producer(written));
-    const session = await attach(server.origin, boxId, execId);
+    let measured = null;
+    const session = await attach(server.origin, boxId, execId, {
+      // Halfway through, the backlog is what it is at its steady state.
+      onOutput: (bytes) => { if (measured === null && bytes >= written / 2) measured = holding(); },
+    });
     let paused = false;
     const toggle = setInterval(() => {
       paused = !paused;
@@ -19,6 +23,7 @@ exports.run = async function run({ scale = 1, serverArgs = [] } = {}) {
     }, 50);
     await session.closed;
     clearInterval(toggle);
+    if (measured !== null) await measured;
     return {
       scenario: exports.name,
       bytesWritten: written,

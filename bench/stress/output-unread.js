@@ -9,9 +9,10 @@ exports.name = 'output: nobody attached';
 
 exports.run = async function run({ scale = 1, serverArgs = [] } = {}) {
   const written = Math.round(2048 * MIB * scale);
-  return inServer(serverArgs, async ({ server, boxId }) => {
+  return inServer(serverArgs, async ({ server, boxId, holding }) => {
     const execId = await startExec(server.origin, boxId, ...producer(written));
     const ended = await waitForEnd(server.origin, boxId, execId);
+    await holding(); // everything the command wrote is held now
     const late = await attach(server.origin, boxId, execId);
     await late.closed;
     const after = await request(execUrl(server.origin, boxId, execId));

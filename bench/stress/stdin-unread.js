@@ -12,7 +12,7 @@ const FRAME = 1 * MIB;
 exports.run = async function run({ scale = 1, serverArgs = [] } = {}) {
   const frames = Math.max(1, Math.round((1024 * scale * MIB) / FRAME));
   const written = frames * FRAME;
-  return inServer(serverArgs, async ({ server, boxId }) => {
+  return inServer(serverArgs, async ({ server, boxId, holding }) => {
     const execId = await startExec(server.origin, boxId, 'sleep', ['600']);
     const session = await attach(server.origin, boxId, execId);
     const payload = Buffer.alloc(FRAME, 0x61);
@@ -32,6 +32,7 @@ exports.run = async function run({ scale = 1, serverArgs = [] } = {}) {
       }
     };
     await expectRefusals();
+    await holding(); // the accepted stdin is queued, the rest refused
     const status = (await request(execUrl(server.origin, boxId, execId))).json.status;
     await request(execUrl(server.origin, boxId, execId), { method: 'DELETE' });
     await session.closed;

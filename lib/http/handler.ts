@@ -92,6 +92,8 @@ export interface BoxliteHandlerOptions {
    * execution goes on (default 1024).
    */
   maxErrorFramesPerSocket?: number;
+  /** Unread output kept by all execs together before streams are paused (default 64 MiB). */
+  maxBufferedOutputTotalBytes?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
   /** Where file transfers are staged (default os.tmpdir()). */
@@ -289,6 +291,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
+    maxBufferedTotalBytes: positive(options.maxBufferedOutputTotalBytes, 'maxBufferedOutputTotalBytes', 64 * MIB),
     maxErrorFrames: positiveInteger(options.maxErrorFramesPerSocket, 'maxErrorFramesPerSocket', DEFAULT_MAX_ERROR_FRAMES),
   }, backgroundError, makeReapReporter(otel, idleTimeoutMs));
   const guard = makeRequestGuard({

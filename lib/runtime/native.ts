@@ -66,6 +66,8 @@ export type NativeExecSpec = Omit<ExecOptions, 'signal'> & {
   outputSpillDir?: string;
   /** The runtime-wide budget of unread output in memory (bytes). */
   runtimeOutputMemoryBytes?: number;
+  /** The runtime-wide budget of unread output spilled to disk (bytes). */
+  runtimeOutputSpillBytes?: number;
 };
 
 export interface NativeExecution {
@@ -127,6 +129,12 @@ export interface NativeAddon {
   createError(code: number, message: string): Error;
   /** A promise rejected the way async native calls reject; for benchmarks and tests. */
   rejectWithError(code: number, message: string): Promise<never>;
+  /**
+   * Queues one malloc_trim on the libuv pool (glibc; elsewhere a no-op): freed
+   * memory goes back to the OS. Resolves when it ran (at once when one is
+   * already queued, or on other allocators).
+   */
+  releaseFreedMemory(): Promise<void>;
   /** The newest libboxlite version this build knows. */
   readonly supportedLibraryVersion: string;
   /** Every libboxlite version this build has declarations for, oldest first. */

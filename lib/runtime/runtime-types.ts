@@ -20,8 +20,18 @@ export interface ExecutionLimits {
   maxSpilledOutputBytes?: number;
   /** Directory for spill files. Default: os.tmpdir(). */
   spillDir?: string;
-  /** Unread output kept in memory across all executions of the runtime; past it, output spills. Default 64 MiB. */
+  /**
+   * Unread output kept in memory across all executions of the runtime, output
+   * handed to a stdout/stderr Readable that has not passed it on yet included;
+   * past it, output spills. Default 64 MiB.
+   */
   maxRuntimeBufferedOutputBytes?: number;
+  /**
+   * Unread output spilled to disk across all executions of the runtime. An
+   * execution whose output would spill past it is killed, as past its own
+   * `maxSpilledOutputBytes`. Default 2 GiB.
+   */
+  maxRuntimeSpilledOutputBytes?: number;
   /**
    * Stdin bytes accepted per execution. libboxlite never says how much the
    * command has read, so this caps what can pile up unread; past it writes

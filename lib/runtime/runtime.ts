@@ -14,6 +14,7 @@ import { dataOfChunk } from './chunk-headroom';
 import { BoxliteErrorCode, InvalidArgumentError, ResourceExhaustedError, isBoxliteError } from '../errors/errors';
 import { execTracingObserved, outputSpillChannel } from '../observability/channels';
 import { traceExecution } from '../observability/exec-tracing';
+import { scheduleMemoryRelease } from './memory-release';
 import {
   loadAddon,
   type NativeBox,
@@ -204,6 +205,7 @@ export const DEFAULT_LIMITS: Readonly<Required<Omit<ExecutionLimits, 'spillDir'>
   maxBufferedOutputBytes: 8 * MIB,
   maxSpilledOutputBytes: 1024 * MIB,
   maxRuntimeBufferedOutputBytes: 64 * MIB,
+  maxRuntimeSpilledOutputBytes: 2048 * MIB,
   maxStdinBytes: 64 * MIB,
 });
 
@@ -225,6 +227,8 @@ function resolveLimits(limits: ExecutionLimits | undefined): ResolvedLimits {
     maxSpilledOutputBytes: limitBytes(limits.maxSpilledOutputBytes, 'maxSpilledOutputBytes', DEFAULT_LIMITS.maxSpilledOutputBytes, { zeroOk: true }),
     maxRuntimeBufferedOutputBytes: limitBytes(limits.maxRuntimeBufferedOutputBytes, 'maxRuntimeBufferedOutputBytes',
       DEFAULT_LIMITS.maxRuntimeBufferedOutputBytes),
+    maxRuntimeSpilledOutputBytes: limitBytes(limits.maxRuntimeSpilledOutputBytes, 'maxRuntimeSpilledOutputBytes',
+      DEFAULT_LIMITS.maxRuntimeSpilledOutputBytes),
     maxStdinBytes: limitBytes(limits.maxStdinBytes, 'maxStdinBytes', DEFAULT_LIMITS.maxStdinBytes, { zeroOk: true }),
     spillDir: optionalString(limits.spillDir, 'limits.spillDir', { nonEmpty: true }) ?? tmpdir(),
   };
@@ -361,7 +365,7 @@ export class Execution implements ExecutionApi {
   }
 
   #outputStream(stream: 0 | 1): Readable {
-    return new Readable({
+    const readable = new Readable({
       read: () => {
         if (this.#native) this.#native.wantOutput(stream);
         else this.#wantedEarly[stream] = true;
@@ -373,6 +377,10 @@ export class Execution implements ExecutionApi {
         callback(err);
       },
     });
+    // Read to its end: what the addon counted as held by this Readable
+    // (against the runtime-wide memory budget) is passed on.
+    readable.once('end', () => this.#native?.discardOutput(stream));
+    return readable;
   }
 
   #onExit(exitCode: number, reason: string | undefined, resolveExited: (code: number) => void,
@@ -389,6 +397,8 @@ export class Execution implements ExecutionApi {
 
   #onComplete(resolveDone: (code: number) => void): void {
     this.#complete = true;
+    // Its native buffers are gone now: let the allocator return them.
+    scheduleMemoryRelease();
     try {
       this.stdout.push(null);
     } finally {
@@ -535,6 +545,7 @@ export class Box implements BoxApi {
       outputSpillBytes: limits.maxSpilledOutputBytes,
       outputSpillDir: limits.maxSpilledOutputBytes > 0 ? limits.spillDir : '',
       runtimeOutputMemoryBytes: limits.maxRuntimeBufferedOutputBytes,
+      runtimeOutputSpillBytes: limits.maxRuntimeSpilledOutputBytes,
     };
     options.signal?.throwIfAborted();
     const execution = new Execution(options.signal, limits, executionId);

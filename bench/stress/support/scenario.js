@@ -24,8 +24,18 @@ async function settle(fn, ms = 5000) {
 }
 
 /**
- * Runs `body({ server, boxId })` in a fresh server; returns the row fields it
- * measures (peakRssMiB is growth over the warmed-up baseline, and absolute).
+ * Runs `body({ server, boxId, holding })` in a fresh server; returns the row
+ * fields it measures:
+ *  - peakRssMiB / rssGrowthMiB: sampled RSS (absolute, and over the warmed-up
+ *    baseline). Informational: a peak depends on when V8 got to collect, so
+ *    on a busy machine it says as much about the scheduler as about us.
+ *  - retainedGrowthMiB: what the server holds, after a forced full GC in the
+ *    child, at the moments the body calls `await holding()` (the points where
+ *    the scenario's data is at its largest), over the same measure taken
+ *    after the warm-up. This is what the limits bound, and it does not move
+ *    with machine load.
+ *  - retainedAfterMiB: the same measure once the body is done (work over,
+ *    every byte delivered): memory given back, or not.
  */
 async function inServer(serverArgs, body) {
   const server = await startServer(serverArgs);
@@ -36,11 +46,18 @@ async function inServer(serverArgs, body) {
     await session.closed;
     await waitForEnd(server.origin, boxId, warm);
     const fdsBefore = descriptorsOf(server.pid).count;
+    const retainedBase = (await server.retained()).rss;
     const baseline = memoryOf(server.pid).rss;
     const sampler = sampleRss(server.pid);
+    let retainedMax = retainedBase;
+    const holding = async () => {
+      const now = (await server.retained()).rss;
+      retainedMax = Math.max(retainedMax, now);
+      return now - retainedBase;
+    };
     let result;
     try {
-      result = await body({ server, boxId });
+      result = await body({ server, boxId, holding });
     } finally {
       var peak = sampler.stop();
     }
@@ -49,9 +66,12 @@ async function inServer(serverArgs, body) {
     const fdsAfter = await settle(() => descriptorsOf(server.pid).count <= fdsBefore)
       ? descriptorsOf(server.pid).count : descriptorsOf(server.pid).count;
     const { deleted } = descriptorsOf(server.pid);
+    const retainedAfter = (await server.retained()).rss;
     return {
       peakRssMiB: Math.round(peak / MIB),
       rssGrowthMiB: Math.round((peak - baseline) / MIB),
+      retainedGrowthMiB: Math.round((retainedMax - retainedBase) / MIB),
+      retainedAfterMiB: Math.round((retainedAfter - retainedBase) / MIB),
       fdsBefore,
       fdsAfter,
       deletedOpenFiles: deleted,

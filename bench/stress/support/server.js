@@ -8,13 +8,24 @@ const WebSocket = require('ws');
 
 const DIST = process.env.BOXLITE_DIST ? path.resolve(process.env.BOXLITE_DIST) : path.join(__dirname, '..', '..', '..', 'dist');
 const CLI = path.join(DIST, 'cli.js');
+const GC_HOOK = path.join(__dirname, 'gc-hook.js');
 
-/** Starts the server; resolves once it prints its address. */
-function startServer(args = [], { timeoutMs = 20_000 } = {}) {
-  const env = { ...process.env };
+/**
+ * Starts the server; resolves once it prints its address. The child runs with
+ * --expose-gc and the test-only gc-hook, so `retained()` can ask it for its
+ * memory after a full garbage collection.
+ */
+function startServer(args = [], { timeoutMs = 20_000, env: extraEnv = {} } = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env.BOXLITE_API_KEY;
-  const child = spawn(process.execPath, [CLI, 'serve', '--engine', 'test', '--port', '0', '--auth', 'none', ...args],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', '-r', GC_HOOK, CLI, 'serve', '--engine', 'test', '--port', '0', '--auth', 'none', ...args],
+    { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const pendingGc = new Map();
+  let gcIds = 0;
+  child.on('message', (msg) => {
+    const resolve = msg && pendingGc.get(msg.id);
+    if (resolve) { pendingGc.delete(msg.id); resolve(msg); }
+  });
   let out = '';
   let err = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -30,6 +41,19 @@ function startServer(args = [], { timeoutMs = 20_000 } = {}) {
           pid: child.pid,
           origin: m[1],
           stderr: () => err,
+          /** Memory after a forced full GC in the server: { rss, heapUsed, external, arrayBuffers } (bytes). */
+          retained(timeoutMs = 30_000, type = 'boxlite-test:gc') {
+            return new Promise((resolve, reject) => {
+              const id = ++gcIds;
+              const timer = setTimeout(() => { pendingGc.delete(id); reject(new Error('no answer from the gc hook')); }, timeoutMs);
+              pendingGc.set(id, (msg) => { clearTimeout(timer); resolve(msg); });
+              child.send({ type, id });
+            });
+          },
+          /** The same without a collection: garbage included (diagnostics). */
+          peek(timeoutMs = 30_000) {
+            return this.retained(timeoutMs, 'boxlite-test:peek');
+          },
           async stop() {
             child.kill('SIGTERM');
             const force = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -20,6 +20,7 @@ import type { Readable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Execution } from '../../runtime/runtime-types';
 import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, outputFrame } from './attach-frames';
+import type { OutputQueueBudget } from './output-queue-budget';
 
 export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
 
@@ -32,6 +33,8 @@ export interface SessionTimings {
   pingIntervalMs: number;
   /** Unread output kept per exec before the engine's streams are paused (bytes). */
   maxBufferedBytes: number;
+  /** The same, all sessions together (bytes). */
+  maxBufferedTotalBytes: number;
   /**
    * Error frames one attached socket gets; the last says why and the socket
    * is closed (1008). Bounds what a client that floods refused frames and
@@ -51,6 +54,8 @@ export interface ExecSessionInit {
   onIdle: (session: ExecSession) => void;
   /** Called for errors nobody is waiting for (socket or stream errors). */
   onBackgroundError?: (err: unknown) => void;
+  /** Shared by every session of the handler: bounds all queues together. */
+  queueBudget?: OutputQueueBudget;
 }
 
 const SIGHUP = 1;
@@ -192,8 +197,23 @@ export class ExecSession {
       return;
     }
     this.queue.push(frame);
-    this.queuedBytes += frame.length;
-    if (this.queuedBytes >= this.init.timings.maxBufferedBytes) this.pauseOutput();
+    this.addQueued(frame.length);
+    if (this.queueFull()) this.pauseOutput();
+  }
+
+  private addQueued(bytes: number): void {
+    this.queuedBytes += bytes;
+    this.init.queueBudget?.add(bytes);
+  }
+
+  /** Empties the queue's accounting (its frames were sent or dropped). */
+  private clearQueued(): void {
+    this.init.queueBudget?.remove(this.queuedBytes);
+    this.queuedBytes = 0;
+  }
+
+  private queueFull(): boolean {
+    return this.queuedBytes >= this.init.timings.maxBufferedBytes || this.init.queueBudget?.full === true;
   }
 
   private sendFrame(ws: WebSocket, frame: Buffer): void {
@@ -230,7 +250,7 @@ export class ExecSession {
   private flushQueue(ws: WebSocket): void {
     const frames = this.queue;
     this.queue = [];
-    this.queuedBytes = 0;
+    this.clearQueued();
     for (const frame of frames) this.sendFrame(ws, frame);
     if (ws.bufferedAmount < SOCKET_HIGH_WATER) this.resumeOutput();
   }
@@ -327,8 +347,8 @@ export class ExecSession {
     this.inFlight = [];
     if (unsent.length > 0 && !this.discardOutput) {
       this.queue = unsent.concat(this.queue);
-      for (const frame of unsent) this.queuedBytes += frame.length;
-      if (this.queuedBytes >= this.init.timings.maxBufferedBytes) this.pauseOutput();
+      for (const frame of unsent) this.addQueued(frame.length);
+      if (this.queueFull()) this.pauseOutput();
     }
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
     // Gone from the API: nobody can attach for its output any more (a late
@@ -498,7 +518,7 @@ export class ExecSession {
   private dropOutput(): void {
     this.discardOutput = true;
     this.queue = [];
-    this.queuedBytes = 0;
+    this.clearQueued();
     this.outputPaused = false;
     this.execution.stdout.destroy();
     this.execution.stderr.destroy();

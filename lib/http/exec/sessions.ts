@@ -4,6 +4,7 @@
 import { NotFoundError, SessionReapedError } from '../../errors/errors';
 import type { Execution } from '../../runtime/runtime-types';
 import { ExecSession, type SessionTimings } from './exec-session';
+import { OutputQueueBudget } from './output-queue-budget';
 
 /** Ids of reaped sessions remembered for their 410 answers (oldest forgotten first). */
 const MAX_REAPED_REMEMBERED = 10_000;
@@ -34,12 +35,15 @@ export class SessionRegistry {
   private readonly reaping = new Set<ExecSession>();
   private readonly timings: SessionTimings;
   private readonly onBackgroundError: (err: unknown) => void;
+  /** Unread output queued by all sessions together (bytes). */
+  readonly queueBudget: OutputQueueBudget;
   private readonly onReap: ((session: ExecSession) => void) | undefined;
 
   /** `onReap` is told of every idle execution reaped (the boxlite:exec.reap event). */
   constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void, onReap?: (session: ExecSession) => void) {
     this.timings = timings;
     this.onBackgroundError = onBackgroundError;
+    this.queueBudget = new OutputQueueBudget(timings.maxBufferedTotalBytes);
     this.onReap = onReap;
   }
 
@@ -53,6 +57,7 @@ export class SessionRegistry {
       timings: this.timings,
       onIdle: (s) => this.reap(s),
       onBackgroundError: this.onBackgroundError,
+      queueBudget: this.queueBudget,
     });
     this.byId.set(session.id, session);
     let set = this.byBox.get(session.boxId);
