@@ -448,6 +448,7 @@ async function serve(argv: string[]): Promise<void> {
   });
 
   let stopping = false;
+  let serving = false;
   async function shutdown(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -456,7 +457,8 @@ async function serve(argv: string[]): Promise<void> {
       process.stderr.write('boxlite-native: shutdown took too long; exiting\n');
       process.exit(code === 0 ? 1 : code);
     }, 10_000).unref();
-    obs.logger.log('info', 'shutdown', { exit_code: code });
+    // A server that never listened ends with its one error line, not a shutdown record.
+    if (serving) obs.logger.log('info', 'shutdown', { exit_code: code });
     server.close();
     server.closeAllConnections();
     try {
@@ -480,6 +482,7 @@ async function serve(argv: string[]): Promise<void> {
   // first request (the handler sweeps too, in the background, for embedders).
   await sweepStaleStaging(tmpdir());
   server.listen(args.port, args.host, () => {
+    serving = true;
     const addr = server.address();
     const port = typeof addr === 'object' && addr !== null ? addr.port : args.port;
     const fixedPrefix = args.prefix !== undefined && args.prefix !== '*' ? `${args.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
