@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <climits>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -71,13 +72,92 @@ static std::string decode_utf8(std::string& carry, const char* data, size_t n, b
   return out;
 }
 
+// Output a stream has posted that the caller has not drained yet. The pump
+// stops reading a registered stream's pipe while its window is full, so the
+// command blocks on a full pipe, as a real box's command is held back by the
+// gRPC flow control between guest and host. Without it the pump read pipes as
+// fast as the commands wrote them (`head -c 4M` in a millisecond) and queued
+// events without limit: 100 such commands held ~400 MiB in the queue.
+constexpr size_t kDefaultOutputWindow = 256 << 10;
+
+// $BOXLITE_TEST_ENGINE_OUTPUT_WINDOW (bytes) overrides the window; 0 turns
+// backpressure off (the old behaviour, for comparisons).
+static size_t output_window_bytes() {
+  static const size_t bytes = [] {
+    const char* v = getenv("BOXLITE_TEST_ENGINE_OUTPUT_WINDOW");
+    if (!v || !*v) return kDefaultOutputWindow;
+    char* end = nullptr;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end) return kDefaultOutputWindow;
+    return n == 0 ? SIZE_MAX : static_cast<size_t>(n);
+  }();
+  return bytes;
+}
+
+// Shared by a stream and the events carrying its output: a dropped or freed
+// execution cannot leave an event pointing at freed state.
+struct OutputWindow {
+  std::mutex mu;
+  size_t queued = 0;
+  int wake_fd = -1;  // the pump's wake pipe; -1 once the execution is gone
+  size_t room() {
+    std::lock_guard<std::mutex> lk(mu);
+    size_t cap = output_window_bytes();
+    return queued >= cap ? 0 : cap - queued;
+  }
+  void add(size_t n) {
+    std::lock_guard<std::mutex> lk(mu);
+    queued += n;
+  }
+  void release(size_t n) {
+    std::lock_guard<std::mutex> lk(mu);
+    bool was_full = queued >= output_window_bytes();
+    queued -= n;
+    if (was_full && queued < output_window_bytes() && wake_fd >= 0) {
+      char b = 1;
+      ssize_t r = write(wake_fd, &b, 1);  // non-blocking; a full pipe already means "wake up"
+      (void)r;
+    }
+  }
+  void attach(int fd) {
+    std::lock_guard<std::mutex> lk(mu);
+    wake_fd = fd;
+  }
+  void detach() {
+    std::lock_guard<std::mutex> lk(mu);
+    wake_fd = -1;
+  }
+};
+
+// Held by an output event: gives its bytes back to the window when the event
+// is destroyed (after its callback ran, or when a closed queue drops it).
+struct WindowCredit {
+  std::shared_ptr<OutputWindow> window;
+  size_t bytes;
+  WindowCredit(std::shared_ptr<OutputWindow> w, size_t n) : window(std::move(w)), bytes(n) { window->add(n); }
+  WindowCredit(WindowCredit&& o) noexcept : window(std::move(o.window)), bytes(o.bytes) {}
+  WindowCredit(const WindowCredit&) = delete;
+  WindowCredit& operator=(const WindowCredit&) = delete;
+  WindowCredit& operator=(WindowCredit&&) = delete;
+  ~WindowCredit() {
+    if (window) window->release(bytes);
+  }
+};
+
 struct Stream {
   int fd = -1;
   bool registered = false;
   bl_output_cb cb = nullptr;
   void* ud = nullptr;
-  std::string pending;  // decoded output waiting for its callback
+  // Decoded output waiting for its callback. Not windowed: output of a stream
+  // nobody registered is kept, as libboxlite keeps it, so an unregistered
+  // stream never blocks the command (the addon registers both at once).
+  std::string pending;
   std::string carry;
+  std::shared_ptr<OutputWindow> window = std::make_shared<OutputWindow>();
+  // How much the pump may read now (decoded UTF-8 may add up to 2 bytes per
+  // invalid byte on top, when invalid bytes become U+FFFD). Call with mu held.
+  size_t room_locked() const { return registered ? window->room() : SIZE_MAX; }
 };
 
 struct ExecState {
@@ -106,6 +186,8 @@ struct ExecState {
   int exit_code = 0;
 
   ~ExecState() {
+    out.window->detach();
+    err.window->detach();
     for (int fd : {pidfd, master, in_fd, out.fd, err.fd, wake[0], wake[1]})
       if (fd >= 0) close(fd);
   }
@@ -128,23 +210,26 @@ struct ExecState {
     exited_cv.notify_all();
   }
   void run();
-  void read_stream(Stream& s, std::vector<std::string>& got, bool to_end, char* buf, size_t size);
+  void read_stream(Stream& s, std::vector<std::string>& got, bool after_exit, size_t room, char* buf, size_t size);
   void flush_stdin();
   void collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std::vector<std::string>& got);
   void claim_exit_locked(std::vector<std::unique_ptr<Event>>& evs, int code);
   void owed_locked(std::vector<std::unique_ptr<Event>>& evs);
 };
 
-void ExecState::read_stream(Stream& s, std::vector<std::string>& got, bool to_end, char* buf, size_t size) {
-  for (int round = 0; s.fd >= 0 && (to_end || round < 16); round++) {
-    ssize_t n = read(s.fd, buf, size);
+// Reads at most `room` bytes. After the exit, "nothing more now" is the end
+// of the stream: output of orphaned grandchildren is not part of the execution.
+void ExecState::read_stream(Stream& s, std::vector<std::string>& got, bool after_exit, size_t room, char* buf, size_t size) {
+  for (int round = 0; s.fd >= 0 && room > 0 && round < 16; round++) {
+    ssize_t n = read(s.fd, buf, std::min(size, room));
     if (n > 0) {
+      room -= static_cast<size_t>(n);
       std::string text = decode_utf8(s.carry, buf, static_cast<size_t>(n), false);
       if (!text.empty()) got.push_back(std::move(text));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN && !to_end) return;
+    if (n < 0 && errno == EAGAIN && !after_exit) return;
     // EOF, EIO (a pty whose other side closed), or "nothing more now" after the process exited.
     std::string tail = decode_utf8(s.carry, nullptr, 0, true);
     if (!tail.empty()) got.push_back(std::move(tail));
@@ -190,10 +275,18 @@ void ExecState::collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std
     return;
   }
   if (!s.pending.empty()) got.insert(got.begin(), std::move(s.pending)), s.pending.clear();
-  for (auto& t : got)
-    evs.push_back(make_event([cb = s.cb, ud = s.ud, text = std::move(t)] {
+  for (auto& t : got) {
+    WindowCredit credit(s.window, t.size());
+    evs.push_back(make_event([cb = s.cb, ud = s.ud, text = std::move(t), credit = std::move(credit)] {
       cb(reinterpret_cast<const uint8_t*>(text.data()), text.size(), ud);
     }));
+  }
+}
+
+static size_t sum_size(const std::vector<std::string>& v) {
+  size_t n = 0;
+  for (auto& t : v) n += t.size();
+  return n;
 }
 
 void ExecState::run() {
@@ -205,11 +298,24 @@ void ExecState::run() {
   for (;;) {
     pollfd fds[5];
     int nf = 0, i_out = -1, i_err = -1, i_pid = -1;
-    fds[nf++] = {wake[0], POLLIN, 0};
-    if (out.fd >= 0) i_out = nf, fds[nf++] = {out.fd, POLLIN, 0};
-    if (err.fd >= 0) i_err = nf, fds[nf++] = {err.fd, POLLIN, 0};
-    if (!exited && pidfd >= 0) i_pid = nf, fds[nf++] = {pidfd, POLLIN, 0};
+    size_t room_out, room_err;
+    bool was_exited;
     int timeout = -1;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      room_out = out.room_locked(), room_err = err.room_locked();
+      was_exited = exited;
+    }
+    fds[nf++] = {wake[0], POLLIN, 0};
+    // A full window: that pipe is not read (the command blocks on it) until
+    // the caller drains and the window's release wakes this thread.
+    if (!was_exited) {
+      if (out.fd >= 0 && room_out) i_out = nf, fds[nf++] = {out.fd, POLLIN, 0};
+      if (err.fd >= 0 && room_err) i_err = nf, fds[nf++] = {err.fd, POLLIN, 0};
+    } else if ((out.fd >= 0 && room_out) || (err.fd >= 0 && room_err)) {
+      timeout = 0;  // exited: read what is left in the pipes without waiting for more
+    }
+    if (!was_exited && pidfd >= 0) i_pid = nf, fds[nf++] = {pidfd, POLLIN, 0};
     {
       std::lock_guard<std::mutex> lk(mu);
       if (in_fd >= 0 && !stdin_buf.empty()) fds[nf++] = {in_fd, POLLOUT, 0};
@@ -228,8 +334,8 @@ void ExecState::run() {
     }
     flush_stdin();
     std::vector<std::string> got_out, got_err;
-    if (i_out >= 0 && fds[i_out].revents) read_stream(out, got_out, false, buf.data(), buf.size());
-    if (i_err >= 0 && fds[i_err].revents) read_stream(err, got_err, false, buf.data(), buf.size());
+    if (i_out >= 0 && fds[i_out].revents) read_stream(out, got_out, false, room_out, buf.data(), buf.size());
+    if (i_err >= 0 && fds[i_err].revents) read_stream(err, got_err, false, room_err, buf.data(), buf.size());
     {
       std::lock_guard<std::mutex> lk(mu);
       if (!exited && (pidfd < 0 || (i_pid >= 0 && fds[i_pid].revents))) observe_exit_locked();
@@ -239,10 +345,15 @@ void ExecState::run() {
       }
     }
     if (exited && !finished) {
-      // Everything the process wrote before exiting is in the pipe now; output
-      // of orphaned grandchildren after this point is not part of the execution.
-      read_stream(out, got_out, true, buf.data(), buf.size());
-      read_stream(err, got_err, true, buf.data(), buf.size());
+      // Everything the process wrote before exiting is in the pipe now; it is
+      // read within the window like the rest (the command can no longer be
+      // held back, but what is queued stays bounded).
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        room_out = out.room_locked(), room_err = err.room_locked();
+      }
+      read_stream(out, got_out, true, room_out - std::min(room_out, sum_size(got_out)), buf.data(), buf.size());
+      read_stream(err, got_err, true, room_err - std::min(room_err, sum_size(got_err)), buf.data(), buf.size());
     }
     std::vector<std::unique_ptr<Event>> evs;
     bool quit;
@@ -590,6 +701,8 @@ extern "C" bl_code boxlite_box_exec(bl_box* box, const bl_command* cmd, bl_execu
     unwatch_process_group(pid);
     return exec_fail(err, core, *rec, fail(BL_INTERNAL, kSpawn + io_error(errno)));
   }
+  st->out.window->attach(st->wake[1]);
+  st->err.window->attach(st->wake[1]);
   // A timeout beyond ~100 years is "none": converting it to clock ticks would
   // overflow and fire at once.
   constexpr double kNoTimeoutAbove = 100.0 * 365 * 24 * 3600;

@@ -107,6 +107,7 @@ export const startBox: Route = route(async (ctx) => {
 export const stopBox: Route = jsonRoute(parseStopRequest, async (ctx) => {
   const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
   await box.stop();
+  ctx.state.sessions.boxStopped(box.id);
   ctx.state.boxUpdatedAt.set(box.id, Date.now());
   // A stopped handle is spent (libboxlite invalidates it): read the state
   // through a fresh one.

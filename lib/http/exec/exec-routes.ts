@@ -35,7 +35,7 @@ export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request:
     tty: request.options.tty === true,
     timeoutSecs: request.options.timeoutSecs ?? 0,
   });
-  session.done.then(release, release);
+  session.slotFree.then(release, release);
   sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
     Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
   });
@@ -50,6 +50,8 @@ async function startIn(state: HandlerState, box: Box, request: ExecRequest): Pro
   // A slot under maxExecutions/maxExecutionsPerBox (429 past them), held
   // until the process exited and its output was read: what the engine holds
   // (threads, pipes) is bounded, so the server answers 429, never EMFILE.
+  // Once its box is stopped, only until the process is gone (slotFree): the
+  // unread rest is held within the runtime-wide output budgets.
   const release = state.limits.acquireExecution(box.id);
   try {
     // The runtime resolves once the process is spawned, so spawn failures

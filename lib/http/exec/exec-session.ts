@@ -123,6 +123,15 @@ export class ExecSession {
   /** Resolves once the process exited and its output was fully read. */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
+  /**
+   * Resolves when the execution's slot (maxExecutions) may be given back:
+   * at `done`, or as soon as the process is gone once its box was stopped
+   * (its unread output stays readable, held within the runtime-wide output
+   * budgets, not against the slots of executions still running).
+   */
+  readonly slotFree: Promise<void>;
+  private resolveSlotFree!: () => void;
+  private freeSlotOnExit = false;
 
   constructor(execution: Execution, init: ExecSessionInit) {
     this.execution = execution;
@@ -133,6 +142,7 @@ export class ExecSession {
     this.init = init;
     this.timeoutMs = init.timeoutSecs > 0 ? init.timeoutSecs * 1000 : 0;
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
+    this.slotFree = new Promise((resolve) => { this.resolveSlotFree = resolve; });
     this.pump(execution.stdout, STDOUT);
     this.pump(execution.stderr, STDERR);
     // A write after the process is gone must surface as an error frame or be
@@ -291,9 +301,17 @@ export class ExecSession {
     this.maybeFinish();
   }
 
+  /** Its box was stopped: the slot comes back when the process is gone, read or not. */
+  freeSlotWhenProcessGone(): void {
+    this.freeSlotOnExit = true;
+    if (this.processExited) this.resolveSlotFree();
+  }
+
   private maybeFinish(): void {
+    if (this.processExited && this.freeSlotOnExit) this.resolveSlotFree();
     if (!this.processExited || this.streamsOpen > 0) return;
     this.resolveDone();
+    this.resolveSlotFree();
     const ws = this.socket;
     if (ws !== null && this.queue.length === 0) this.sendExit(ws);
   }

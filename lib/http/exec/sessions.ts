@@ -129,6 +129,17 @@ export class SessionRegistry {
     }
   }
 
+  /**
+   * A stopped box's executions end with it (the engine kills them); their
+   * slots come back once each process is gone, while whatever output they
+   * left unread stays readable (attach) until it is read or reaped.
+   */
+  boxStopped(boxId: string): void {
+    const set = this.byBox.get(boxId);
+    if (!set) return;
+    for (const session of set) session.freeSlotWhenProcessGone();
+  }
+
   /** A removed box takes its executions with it. */
   dropBox(boxId: string): void {
     const set = this.byBox.get(boxId);

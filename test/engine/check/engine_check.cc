@@ -867,6 +867,26 @@ void check_concurrency_and_backpressure(bl_runtime* rt, bl_box* box) {
   boxlite_execution_free(ex);
 }
 
+// The output window: while nobody drains, the pump stops reading a command's
+// pipe once a window of its output is queued, so a command writing more than
+// window + pipe blocks instead of filling the queue; draining lets it finish
+// and every byte arrives.
+void check_output_window(bl_runtime* rt, bl_box* box, const std::string& root) {
+  const std::string marker = root + "/wrote-all";
+  unlink(marker.c_str());
+  Run r;
+  Cmd cmd = sh("head -c 4194304 /dev/zero && : > wrote-all");
+  bl_execution* ex = exec(box, cmd, &r);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  CHECK(access(marker.c_str(), F_OK) != 0, "the command wrote 4 MiB with nobody draining: output queued without bound");
+  pump(rt, [&] { return r.exits > 0; });
+  CHECK_EQ_INT(r.out.size(), 4194304u);
+  CHECK_EQ_INT(r.exit_code, 0);
+  CHECK(access(marker.c_str(), F_OK) == 0, "the command did not finish once drained");
+  boxlite_execution_free(ex);
+  unlink(marker.c_str());
+}
+
 void check_faults() {
   std::string home = new_home("faults");
   write_faults(home, "op=runtime_new code=12 message=engine reported an error: hypervisor unavailable\n");
@@ -998,6 +1018,7 @@ int main(int argc, char** argv) {
   checks.push_back({"exec: spawn failure texts", [&] { check_spawn_failures(rt, box, root); }});
   checks.push_back({"copy_into / copy_out, confinement", [&] { check_copies(rt, box, root); }});
   checks.push_back({"concurrent execs, backpressure", [&] { check_concurrency_and_backpressure(rt, box); }});
+  checks.push_back({"output window: a command is held while its output is undrained", [&] { check_output_window(rt, box, root); }});
   int n = 0, failed_checks = 0;
   for (auto& [name, fn] : checks) {
     int before = g_failures;
