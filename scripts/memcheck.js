@@ -176,8 +176,8 @@ async function runScenario(pkg) {
   step('library load failure');
   await expectError(bn.Runtime.open({ homeDir: newHome(), libraryPath: '/nonexistent/libboxlite.so' }), bn.EngineError, 'load');
 
-  step('REST runtime options (the test engine answers Unsupported)');
-  await expectError(bn.Runtime.rest({ url: 'http://127.0.0.1:9/x', apiKey: 'k', pathPrefix: '/v1', libraryPath }), bn.UnsupportedError, 'rest');
+  step("REST runtime options, libboxlite's own REST client (the test engine answers Unsupported)");
+  await expectError(bn.Runtime.rest({ client: 'libboxlite', url: 'http://127.0.0.1:9/x', apiKey: 'k', pathPrefix: '/v1', libraryPath }), bn.UnsupportedError, 'rest');
 
   step('lifecycle');
   const home = newHome();
