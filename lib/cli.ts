@@ -506,9 +506,17 @@ async function serve(argv: string[]): Promise<void> {
  * died. Not done outside npm, so a deliberately backgrounded server
  * (`nohup boxlite-native serve &`) keeps running.
  */
+/**
+ * The parent this process was started by, read at load: serve() reaches
+ * watchParent() only after opening the engine and sweeping staging, and a
+ * parent killed in that time must still be noticed (read later, `ppid` would
+ * already be the reaper's).
+ */
+const STARTED_BY = process.ppid;
+
 function watchParent(onOrphaned: () => void): void {
   if (process.env.npm_lifecycle_event === undefined) return;
-  const parent = process.ppid;
+  const parent = STARTED_BY;
   const timer = setInterval(() => {
     if (process.ppid !== parent) {
       clearInterval(timer);
