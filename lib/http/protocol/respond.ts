@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse, serializeErrorBody } from '../../errors/error-response';
 import { noteErrorCode } from '../../observability/request-observer';
 import { HttpStatusError } from './http-error';
+import { RenderedErrors } from './rendered-errors';
 
 export interface ErrorContext {
   requestId: string;
@@ -35,8 +36,19 @@ export function sendEmpty(res: ServerResponse, status: number, requestId: string
   res.end();
 }
 
+/** Answers rendered before, reused with a new request id (rendered-errors.ts says which). */
+const rendered = new RenderedErrors();
+
 /** The status, headers and serialized envelope for `err`. */
 export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string; code: string } {
+  const kept = rendered.lookup(err, ctx.requestId, ctx.exposeInternal);
+  if (kept !== null) {
+    // A fresh object: callers add headers to it (Connection: close).
+    const headers = Object.assign({}, kept.headers);
+    headers['X-Request-Id'] = ctx.requestId;
+    headers['Content-Length'] = String(kept.bytes + ctx.requestId.length);
+    return { status: kept.status, headers, body: kept.before + ctx.requestId + kept.after, code: kept.code };
+  }
   const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal, includeBoxliteCode: true });
   const headers = r.headers;
   headers['X-Request-Id'] = ctx.requestId;

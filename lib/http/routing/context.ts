@@ -49,6 +49,8 @@ export interface RouteContext {
   match: RouteMatch;
   /** The raw query string (without '?'). */
   query: string;
+  /** `query` parsed, on first use by queryParam (a listing reads up to three parameters). */
+  params?: URLSearchParams;
   principal: Principal;
   state: HandlerState;
 }
@@ -69,7 +71,7 @@ export function basePathOf(ctx: RouteContext): string {
 
 export function queryParam(ctx: RouteContext, name: string): string | undefined {
   if (ctx.query === '') return undefined;
-  const v = new URLSearchParams(ctx.query).get(name);
+  const v = (ctx.params ??= new URLSearchParams(ctx.query)).get(name);
   return v === null ? undefined : v;
 }
 
