@@ -4,6 +4,7 @@
 // frames per socket are bounded (maxErrorFramesPerSocket), the last one says
 // so and the socket is closed with 1008; the execution goes on.
 // README "Limits and guarantees".
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Server, clientFrame, floodAndFinish, rawAttach, rssMiB, srv, startExec, waitUntil } from './load-support';
@@ -47,22 +48,31 @@ describe('error-frame flood', () => {
     }
   });
 
-  /** Floods a fresh execution with one refused frame then `count` one-byte frames; resolves the server's RSS growth (MiB). */
-  async function flood(count: number): Promise<{ growth: number; read: number }> {
+  /**
+   * Runs `send` on a raw attach to a fresh `sleep 300` execution, sampling the
+   * server's RSS meanwhile; resolves its growth (MiB) and what `send` returned.
+   */
+  async function measured<T>(send: (sock: Socket) => Promise<T>): Promise<{ growth: number; result: T }> {
     const id = await startExec(server, box, 'sleep', ['300']);
     const before = rssMiB(server.pid);
     let peak = before;
     const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(server.pid)); }, 20);
     try {
-      const sock = await rawAttach(server, box, id);
-      sock.write(clientFrame(Buffer.alloc(2048, 0x61)));
-      const read = await floodAndFinish(sock, clientFrame(Buffer.from('a')), count);
-      peak = Math.max(peak, rssMiB(server.pid));
-      return { growth: peak - before, read };
+      const result = await send(await rawAttach(server, box, id));
+      return { growth: Math.max(peak, rssMiB(server.pid)) - before, result };
     } finally {
       clearInterval(sampler);
       await srv.request(`${server.origin}/v1/boxes/${box}/executions/${id}`, { method: 'DELETE' });
     }
+  }
+
+  /** Floods a fresh execution with one refused frame then `count` one-byte frames; resolves the server's RSS growth (MiB). */
+  async function flood(count: number): Promise<{ growth: number; read: number }> {
+    const { growth, result } = await measured((sock) => {
+      sock.write(clientFrame(Buffer.alloc(2048, 0x61)));
+      return floodAndFinish(sock, clientFrame(Buffer.from('a')), count);
+    });
+    return { growth, read: result };
   }
 
   it('100k vs 1M one-byte frames never read: the server grows no more for ten times the frames, and keeps serving', async () => {
@@ -81,20 +91,8 @@ describe('error-frame flood', () => {
 
   it('valid signal frames faster than the engine answers: engine calls in flight are bounded, not one per frame', async () => {
     /** Sends `count` signal frames (SIGWINCH: harmless to sleep) to a fresh execution; resolves the RSS growth (MiB). */
-    const signalFlood = async (count: number): Promise<number> => {
-      const id = await startExec(server, box, 'sleep', ['300']);
-      const before = rssMiB(server.pid);
-      let peak = before;
-      const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(server.pid)); }, 20);
-      try {
-        const sock = await rawAttach(server, box, id);
-        await floodAndFinish(sock, clientFrame(Buffer.from('{"type":"signal","sig":28}'), 0x1), count, 100_000);
-        return Math.max(peak, rssMiB(server.pid)) - before;
-      } finally {
-        clearInterval(sampler);
-        await srv.request(`${server.origin}/v1/boxes/${box}/executions/${id}`, { method: 'DELETE' });
-      }
-    };
+    const signalFlood = async (count: number): Promise<number> => (await measured((sock) =>
+      floodAndFinish(sock, clientFrame(Buffer.from('{"type":"signal","sig":28}'), 0x1), count, 100_000))).growth;
     await signalFlood(5_000);
     const small = await signalFlood(20_000);
     const large = await signalFlood(200_000);

@@ -96,3 +96,23 @@ export function childPrelude(): string {
     `const newHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bn-child-'));`,
   ].join('\n');
 }
+
+/**
+ * For a child script after childPrelude(): `rssMiB()` (this process's RSS)
+ * and `retainedMiB()`, what it retains: RSS after a full GC and the allocator
+ * trim the runtime runs after one (not a peak that counts uncollected garbage).
+ * Needs `node --expose-gc`.
+ */
+export function retainedMemoryPrelude(): string {
+  return [
+    `const addon = require(${JSON.stringify(path.join(facadePackage(), 'dist', 'runtime', 'native.js'))}).loadAddon();`,
+    `const rssMiB = () => Math.round(Number(/^VmRSS:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) / 1024);`,
+    'const retainedMiB = async () => {',
+    '  global.gc();',
+    '  await new Promise((r) => setImmediate(r));',
+    '  global.gc();',
+    '  await addon.releaseFreedMemory();',
+    '  return rssMiB();',
+    '};',
+  ].join('\n');
+}

@@ -5,20 +5,11 @@
 // child process per test, so its memory is its own; memory is what it
 // *retains* (full GC + the allocator trim the runtime runs after one), which
 // does not depend on how busy the machine is.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { childPrelude, facadePackage, runNode } from './native-helpers';
+import { childPrelude, retainedMemoryPrelude, runNode } from './native-helpers';
 
 const script = (limits: string, body: string) => `${childPrelude()}
-const addon = require(${JSON.stringify(path.join(facadePackage(), 'dist', 'runtime', 'native.js'))}).loadAddon();
-const rssMiB = () => Math.round(Number(/^VmRSS:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) / 1024);
-const retainedMiB = async () => {
-  global.gc();
-  await new Promise((r) => setImmediate(r));
-  global.gc();
-  await addon.releaseFreedMemory();
-  return rssMiB();
-};
+${retainedMemoryPrelude()}
 const drain = async (readable) => { let n = 0; for await (const c of readable) n += c.length; return n; };
 (async () => {
   const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath, limits: ${limits} });

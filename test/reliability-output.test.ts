@@ -9,8 +9,7 @@
 // collected yet, which grows with how busy the machine is (it was the flaky
 // part: 99-113 MiB against a 96 MiB bound with other work running).
 import { describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { runNode, childPrelude, facadePackage } from './native-helpers';
+import { runNode, childPrelude, retainedMemoryPrelude } from './native-helpers';
 import { MIB, scenario } from './reliability-support';
 
 // What the server may retain while holding an execution's output: its 8 MiB
@@ -76,17 +75,7 @@ describe('output: bounded memory, no byte lost', () => {
 describe('output in the embedding API: Readable backpressure, typed end', () => {
   // A child process, so its RSS is its own.
   const script = (body: string) => `${childPrelude()}
-const rssMiB = () => Math.round(process.memoryUsage().rss / 1048576);
-// What this process retains: RSS after a full GC and the allocator trim the
-// runtime runs after one (not a peak that counts uncollected garbage).
-const addon = require(${JSON.stringify(path.join(facadePackage(), 'dist', 'runtime', 'native.js'))}).loadAddon();
-const retainedMiB = async () => {
-  global.gc();
-  await new Promise((r) => setImmediate(r));
-  global.gc();
-  await addon.releaseFreedMemory();
-  return rssMiB();
-};
+${retainedMemoryPrelude()}
 (async () => {
   const rt = await bn.Runtime.open({ homeDir: newHome(), libraryPath, limits: { maxBufferedOutputBytes: 4 << 20, maxSpilledOutputBytes: 32 << 20 } });
   const box = await rt.createBox({ image: 'alpine' });
