@@ -184,7 +184,7 @@ void ExecCore::ReleaseHandedOver() {
   // Not kept for the next hand-off: a kept block (up to the window) per
   // stream of every execution still referenced was the largest per-execution
   // cost (README "Limits and guarantees": memory per execution).
-  for (std::string& spent : js_) std::string().swap(spent);
+  for (OutputChunks& spent : js_) OutputChunks().swap(spent);
 }
 
 void ExecCore::Want(int stream) {

@@ -91,32 +91,22 @@ class ReapWorker : public Napi::AsyncWorker {
   std::shared_ptr<ExecCore> exec_;
 };
 
-// Output goes to JS as copies of at most this size: the size Node itself
-// reads pipes with, which malloc serves from recycled memory. (Larger blocks
-// are mmap'd and every one is faulted in afresh.)
-constexpr size_t kJsChunkBytes = 64 * 1024;
-
-// One chunk for JS with a spare byte in front of the data: lib/runtime
-// pushes the Buffer from offset 1, and the REST attach writes its channel
-// byte into the spare one, so [channel] + data goes out as one WebSocket
-// message without copying the data a second time (lib/runtime/chunk-headroom.ts).
-Napi::Value JsChunk(Napi::Env env, const char* data, size_t len) {
-  Napi::Buffer<char> chunk = Napi::Buffer<char>::New(env, len + 1);
-  chunk.Data()[0] = 0;
-  std::memcpy(chunk.Data() + 1, data, len);
-  return chunk;
+// One chunk for JS: a Buffer holding a copy of the chunk's block, whose
+// first byte is spare: lib/runtime pushes the Buffer from offset 1, and the
+// REST attach writes its channel byte into the spare one, so [channel] + data
+// goes out as one WebSocket message without copying the data a second time
+// (lib/runtime/chunk-headroom.ts). Chunks are at most OutputChunk::kMaxBytes,
+// the size Node itself reads pipes with: Buffers of that size are served by
+// malloc from recycled memory (larger ones are mmap'd and faulted in afresh).
+Napi::Value JsChunk(Napi::Env env, const OutputChunk& chunk) {
+  return Napi::Buffer<char>::Copy(env, chunk.withHeadroom(), chunk.size() + 1);
 }
 
-Napi::Value ToBuffer(Napi::Env env, const std::string* bytes) {
-  if (bytes == nullptr) return env.Undefined();
-  if (bytes->size() <= kJsChunkBytes) return JsChunk(env, bytes->data(), bytes->size());
-  size_t pieces = (bytes->size() + kJsChunkBytes - 1) / kJsChunkBytes;
-  Napi::Array list = Napi::Array::New(env, pieces);
-  for (size_t i = 0; i < pieces; ++i) {
-    size_t offset = i * kJsChunkBytes;
-    size_t len = std::min(kJsChunkBytes, bytes->size() - offset);
-    list.Set(static_cast<uint32_t>(i), JsChunk(env, bytes->data() + offset, len));
-  }
+Napi::Value ToBuffer(Napi::Env env, const OutputChunks* chunks) {
+  if (chunks == nullptr) return env.Undefined();
+  if (chunks->size() == 1) return JsChunk(env, chunks->front());
+  Napi::Array list = Napi::Array::New(env, chunks->size());
+  for (size_t i = 0; i < chunks->size(); ++i) list.Set(static_cast<uint32_t>(i), JsChunk(env, (*chunks)[i]));
   return list;
 }
 
