@@ -77,7 +77,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   // One hand-off to JS. Data pointers refer to this execution's JS-side
   // chunks (null when nothing for that stream); valid until the next take.
   struct Output {
-    OutputChunks* data[2] = {nullptr, nullptr};
+    const OutputChunks* data[2] = {nullptr, nullptr};
     bool exited = false;    // the exit code is handed over now (once; output may follow)
     int exitCode = 0;
     std::string reason;     // why the execution was ended (overflow), or empty

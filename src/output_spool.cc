@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <new>
 #include <vector>
 
 namespace boxlite {
@@ -51,10 +50,8 @@ bool ReadAll(int fd, char* data, size_t len, uint64_t offset) {
 // cost a chunk (and an allocation) each.
 constexpr size_t kMinChunkBytes = 256;
 
-OutputChunk::OutputChunk(size_t capacity)
-    : block_(static_cast<char*>(std::malloc(capacity + 1))), capacity_(capacity) {
-  if (!block_) throw std::bad_alloc();
-  block_.get()[0] = 0;  // the spare byte: defined, though never read as data
+OutputChunk::OutputChunk(size_t capacity) : block_(new char[capacity + 1]), capacity_(capacity) {
+  block_[0] = 0;  // the spare byte: defined, though JS never reads it as data
 }
 
 size_t OutputChunk::Append(const char* bytes, size_t len) {
@@ -62,17 +59,6 @@ size_t OutputChunk::Append(const char* bytes, size_t len) {
   std::memcpy(data() + size_, bytes, n);
   size_ += n;
   return n;
-}
-
-char* OutputChunk::ReleaseBlock() {
-  char* block = block_.release();
-  if (size_ < capacity_) {
-    // Shrinking never fails in practice; if it did, the larger block is
-    // still valid and is handed on as it is.
-    if (char* shrunk = static_cast<char*>(std::realloc(block, size_ + 1))) block = shrunk;
-  }
-  size_ = capacity_ = 0;
-  return block;
 }
 
 OutputSpool::~OutputSpool() { Clear(); }

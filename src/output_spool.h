@@ -6,24 +6,22 @@
 // Not thread-safe: ExecCore guards it with its buffer mutex. Writes happen on
 // the drain thread (a page-cache write, never a wait for JS); reads on the JS
 // thread, at most one delivery-sized block at a time, as whole chunks that
-// become JS Buffers without another copy.
+// JS copies once each into a Buffer of its own.
 #ifndef BOXLITE_NATIVE_OUTPUT_SPOOL_H
 #define BOXLITE_NATIVE_OUTPUT_SPOOL_H
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace boxlite {
 
-// One piece of a stream's output: a malloc'd block with one spare byte in
-// front of the data. Handed to JS as the memory of an external Buffer (no
-// copy; freed by the Buffer's finalizer), spare byte included
-// (lib/runtime/chunk-headroom.ts: the REST attach writes its channel byte
-// there instead of copying the data again).
+// One piece of a stream's output: a heap block with one spare byte in front
+// of the data. The JS Buffer made from it is a copy of the whole block, so it
+// carries that byte too (lib/runtime/chunk-headroom.ts: the REST attach
+// writes its channel byte there instead of copying the data again).
 class OutputChunk {
  public:
   // The most one chunk holds: the size Node reads pipes with, so a reader
@@ -37,20 +35,15 @@ class OutputChunk {
   char* data() { return block_.get() + 1; }
   size_t size() const { return size_; }
   size_t room() const { return capacity_ - size_; }
+  // The spare byte followed by the data: what goes to JS.
+  const char* withHeadroom() const { return block_.get(); }
   // Appends at most room() bytes; returns how many.
   size_t Append(const char* bytes, size_t len);
   // The caller wrote `len` bytes at data() + size() (at most room()).
   void Grow(size_t len) { size_ += len; }
-  // Gives up the block, shrunk in place to the spare byte plus size() bytes
-  // (realloc never moves a block to shrink it: no copy), to be released
-  // with std::free. The chunk is empty afterwards.
-  char* ReleaseBlock();
 
  private:
-  struct Free {
-    void operator()(char* block) const { std::free(block); }
-  };
-  std::unique_ptr<char, Free> block_;
+  std::unique_ptr<char[]> block_;
   size_t size_ = 0;
   size_t capacity_;
 };

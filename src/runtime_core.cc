@@ -91,31 +91,18 @@ class ReapWorker : public Napi::AsyncWorker {
   std::shared_ptr<ExecCore> exec_;
 };
 
-// One chunk for JS: a Buffer over the chunk's own block (no copy), whose
+// One chunk for JS: a Buffer holding a copy of the chunk's block, whose
 // first byte is spare: lib/runtime pushes the Buffer from offset 1, and the
 // REST attach writes its channel byte into the spare one, so [channel] + data
-// goes out as one WebSocket message without copying the data either
-// (lib/runtime/chunk-headroom.ts). The Buffer's finalizer frees the block;
-// V8 counts its length as external memory, so it paces garbage collection
-// like any Buffer. Where external Buffers are not allowed (a V8 sandbox, as
-// in Electron), the block is copied instead.
-void FreeChunkBlock(napi_env /*env*/, void* block, void* /*hint*/) { std::free(block); }
-
-Napi::Value JsChunk(Napi::Env env, OutputChunk& chunk) {
-  const size_t length = chunk.size() + 1;
-  std::unique_ptr<char, void (*)(void*)> block(chunk.ReleaseBlock(), &std::free);
-  napi_value value;
-  napi_status status = napi_create_external_buffer(env, length, block.get(), &FreeChunkBlock, nullptr, &value);
-  if (status == napi_ok) {
-    block.release();  // the Buffer's finalizer frees it
-    return Napi::Value(env, value);
-  }
-  if (status == napi_no_external_buffers_allowed) return Napi::Buffer<char>::Copy(env, block.get(), length);
-  NAPI_THROW_IF_FAILED(env, status, Napi::Value());
-  return Napi::Value();
+// goes out as one WebSocket message without copying the data a second time
+// (lib/runtime/chunk-headroom.ts). Chunks are at most OutputChunk::kMaxBytes,
+// the size Node itself reads pipes with: Buffers of that size are served by
+// malloc from recycled memory (larger ones are mmap'd and faulted in afresh).
+Napi::Value JsChunk(Napi::Env env, const OutputChunk& chunk) {
+  return Napi::Buffer<char>::Copy(env, chunk.withHeadroom(), chunk.size() + 1);
 }
 
-Napi::Value ToBuffer(Napi::Env env, OutputChunks* chunks) {
+Napi::Value ToBuffer(Napi::Env env, const OutputChunks* chunks) {
   if (chunks == nullptr) return env.Undefined();
   if (chunks->size() == 1) return JsChunk(env, chunks->front());
   Napi::Array list = Napi::Array::New(env, chunks->size());
