@@ -195,6 +195,11 @@ void ExecCore::Want(int stream) {
   if (!spool_[stream].empty() || exited_) ScheduleFlushLocked(lock);
 }
 
+bool ExecCore::ReadPending() {
+  std::lock_guard<std::mutex> lock(bufMu_);
+  return (wanted_[kStdout] && !spool_[kStdout].empty()) || (wanted_[kStderr] && !spool_[kStderr].empty());
+}
+
 void ExecCore::LetGo(int stream) {
   std::lock_guard<std::mutex> lock(bufMu_);
   ReleaseHeldByJs(stream);

@@ -90,6 +90,8 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   void ReleaseHandedOver();
   // JS thread: the stream's Readable wants one more block.
   void Want(int stream);
+  // JS thread: a stream has asked for output and has some to be handed over.
+  bool ReadPending();
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
   void Discard(int stream);
   // JS thread: the stream's Readable passed on everything it was handed

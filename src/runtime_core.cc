@@ -421,7 +421,29 @@ void RuntimeCore::SetListener(Napi::Env /*env*/, const std::shared_ptr<ExecCore>
   listeners_[exec.get()] = Listener{Napi::Persistent(listener), exec};
 }
 
-void RuntimeCore::DropListener(ExecCore* exec) { listeners_.erase(exec); }
+void RuntimeCore::DropListener(Napi::Env env, ExecCore* exec) {
+  auto it = listeners_.find(exec);
+  if (it == listeners_.end()) return;
+  if (it->second.readHeld) EndWork(env);
+  listeners_.erase(it);
+}
+
+void RuntimeCore::UpdateReadHold(Napi::Env env, ExecCore& exec) {
+  if (!exec.exitDelivered || exec.completeDelivered) return;  // before the exit, the listener is held anyway
+  auto it = listeners_.find(&exec);
+  if (it == listeners_.end()) return;
+  Listener& listener = it->second;
+  const bool hold = exec.ReadPending();
+  if (hold == listener.readHeld) return;
+  listener.readHeld = hold;
+  if (hold) {
+    listener.fn.Ref();
+    BeginWork(env);
+  } else {
+    listener.fn.Unref();
+    EndWork(env);
+  }
+}
 
 bool RuntimeCore::ReserveOutputMemory(size_t bytes) {
   uint64_t budget = outputMemoryBudget_.load(std::memory_order_relaxed);
@@ -458,7 +480,7 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
     exec.Discard(ExecCore::kStdout);
     exec.Discard(ExecCore::kStderr);
     exec.completeDelivered = true;
-    listeners_.erase(it);
+    DropListener(env, &exec);
     return;
   }
   ExecCore::Output out = exec.TakeOutput();
@@ -478,15 +500,18 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
     // must not keep a process from exiting, as an unread pipe would not).
     EndWork(env);
     ReapExecution(env, exec.shared_from_this());
-    // From now on only the reader keeps this execution: an Execution dropped
-    // with unread output must be collectable (NativeExecution's finalizer
-    // then discards what is held).
+    // From now on only a read in progress keeps this execution (held again
+    // below while one is pending: UpdateReadHold): an Execution dropped with
+    // unread output must be collectable (NativeExecution's finalizer then
+    // discards what is held).
     auto held = listeners_.find(&exec);
     if (held != listeners_.end() && !out.complete) held->second.fn.Unref();
   }
   if (out.complete) {
     exec.completeDelivered = true;
-    listeners_.erase(&exec);
+    DropListener(env, &exec);
+  } else {
+    UpdateReadHold(env, exec);
   }
   if (thrown) std::rethrow_exception(thrown);
 }
