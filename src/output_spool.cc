@@ -50,9 +50,7 @@ bool ReadAll(int fd, char* data, size_t len, uint64_t offset) {
 // cost a chunk (and an allocation) each.
 constexpr size_t kMinChunkBytes = 256;
 
-OutputChunk::OutputChunk(size_t capacity) : block_(new char[capacity + 1]), capacity_(capacity) {
-  block_[0] = 0;  // the spare byte: defined, though JS never reads it as data
-}
+OutputChunk::OutputChunk(size_t capacity) : block_(new char[capacity]), capacity_(capacity) {}
 
 size_t OutputChunk::Append(const char* bytes, size_t len) {
   size_t n = std::min(len, room());

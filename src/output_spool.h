@@ -6,7 +6,7 @@
 // Not thread-safe: ExecCore guards it with its buffer mutex. Writes happen on
 // the drain thread (a page-cache write, never a wait for JS); reads on the JS
 // thread, at most one delivery-sized block at a time, as whole chunks that
-// JS copies once each into a Buffer of its own.
+// are copied once into JS Buffers.
 #ifndef BOXLITE_NATIVE_OUTPUT_SPOOL_H
 #define BOXLITE_NATIVE_OUTPUT_SPOOL_H
 
@@ -18,10 +18,9 @@
 
 namespace boxlite {
 
-// One piece of a stream's output: a heap block with one spare byte in front
-// of the data. The JS Buffer made from it is a copy of the whole block, so it
-// carries that byte too (lib/runtime/chunk-headroom.ts: the REST attach
-// writes its channel byte there instead of copying the data again).
+// One piece of a stream's output, as it arrived (appended to while it has
+// room). JS gets copies, packed into Buffers of at most kMaxBytes of data
+// (RuntimeCore's ToBuffer).
 class OutputChunk {
  public:
   // The most one chunk holds: the size Node reads pipes with, so a reader
@@ -31,12 +30,10 @@ class OutputChunk {
   static constexpr size_t kMaxBytes = 64u << 10;
 
   explicit OutputChunk(size_t capacity);
-  const char* data() const { return block_.get() + 1; }
-  char* data() { return block_.get() + 1; }
+  const char* data() const { return block_.get(); }
+  char* data() { return block_.get(); }
   size_t size() const { return size_; }
   size_t room() const { return capacity_ - size_; }
-  // The spare byte followed by the data: what goes to JS.
-  const char* withHeadroom() const { return block_.get(); }
   // Appends at most room() bytes; returns how many.
   size_t Append(const char* bytes, size_t len);
   // The caller wrote `len` bytes at data() + size() (at most room()).

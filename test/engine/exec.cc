@@ -259,15 +259,21 @@ void ExecState::read_stream(Stream& s, std::vector<OutputBytes>& got, bool after
   std::unique_ptr<char[]> buf;  // handed on with what was read into it, else reused
   for (int round = 0; s.fd >= 0 && room > 0 && round < 16; round++) {
     if (!buf) buf.reset(new char[kReadBytes]);
-    ssize_t n = read(s.fd, buf.get(), std::min(kReadBytes, room));
+    const size_t want = std::min(kReadBytes, room);
+    ssize_t n = read(s.fd, buf.get(), want);
     if (n > 0) {
       room -= static_cast<size_t>(n);
+      // A short read emptied the pipe: poll says when there is more (one
+      // read(2) per wake-up fewer, as libuv does). After the exit, reading
+      // goes on until "nothing more now", which ends the stream.
+      const bool drained = static_cast<size_t>(n) < want && !after_exit;
       // A short read gets a buffer of its own size: a mostly empty 64 KiB
       // buffer per line of a chatty command would hold many times its bytes.
       OutputBytes bytes = static_cast<size_t>(n) >= kReadBytes / 2 ? OutputBytes{std::move(buf), static_cast<size_t>(n)}
                                                                    : OutputBytes::copy_of(buf.get(), static_cast<size_t>(n));
       OutputBytes text = decode_utf8(s.carry, std::move(bytes), false);
       if (text.size) got.push_back(std::move(text));
+      if (drained) return;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
