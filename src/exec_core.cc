@@ -13,9 +13,10 @@ namespace {
 // The most handed to a Readable per request (from memory or read back from
 // the spill file): large enough that a fast reader is not slowed by the round
 // trips, small enough that a Readable is never handed much more than its
-// highWaterMark. (At exit, memory goes over unasked in one piece: see
-// TakeOutput.)
+// highWaterMark. (At exit, memory goes over unasked in one hand-off: see
+// TakeOutput.) Whole chunks: at least one always fits.
 constexpr size_t kBlockBytes = 1u << 20;
+static_assert(kBlockBytes >= OutputChunk::kMaxBytes, "a request must fit the largest chunk");
 // An active reader (asked within this long) whose window is full makes the
 // drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
 // thread is only busy, and spilling a stream that is being read at full speed
