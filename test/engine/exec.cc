@@ -84,7 +84,7 @@ static OutputBytes decode_utf8(std::string& carry, OutputBytes in, bool final) {
   }
   // Invalid bytes, or a carried sequence to complete: a new text.
   std::string joined = carry;
-  joined.append(in.data.get(), in.size);
+  if (in.size) joined.append(in.data.get(), in.size);  // none at the end of the stream
   p = reinterpret_cast<const unsigned char*>(joined.data());
   const size_t n = joined.size();
   static const char kReplacement[] = "\xEF\xBF\xBD";
