@@ -128,13 +128,21 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
   const releaseSlot = releaseSocketSlot;
   (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = ctx.requestId;
   let attached = false;
-  wss.handleUpgrade(req, socket, head, (ws) => {
-    attached = true;
-    guard.onUpgraded?.();
-    ws.once('close', releaseSlot);
-    watchLiveness(ws, guard.pongTimeoutMs);
-    claimed.attach(ws);
-  });
+  // Corked through the handshake and the attach: the 101 answer and what the
+  // session sends at once (kept output; for a command already done, the exit
+  // frame and the close) leave in one write, which the client reads at once.
+  socket.cork();
+  try {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      attached = true;
+      guard.onUpgraded?.();
+      ws.once('close', releaseSlot);
+      watchLiveness(ws, guard.pongTimeoutMs);
+      claimed.attach(ws, socket);
+    });
+  } finally {
+    socket.uncork();
+  }
   // ws answers a malformed handshake itself (400) without calling back, and
   // completes a good one synchronously: either way the slot is settled here.
   if (!attached) {
