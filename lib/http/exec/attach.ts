@@ -128,10 +128,10 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
   const releaseSlot = releaseSocketSlot;
   (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = ctx.requestId;
   let attached = false;
-  // Corked through the handshake and the attach: the 101 answer and what the
-  // session sends at once (kept output; for a command already done, the exit
-  // frame and the close) leave in one write, which the client reads at once.
-  socket.cork();
+  // A command already done gets its whole answer (the 101, its output, the
+  // exit frame, the close) in one write, which the client reads at once.
+  const atOnce = claimed.answersAtOnce;
+  if (atOnce) socket.cork();
   try {
     wss.handleUpgrade(req, socket, head, (ws) => {
       attached = true;
@@ -141,7 +141,7 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
       claimed.attach(ws, socket);
     });
   } finally {
-    socket.uncork();
+    if (atOnce) socket.uncork();
   }
   // ws answers a malformed handshake itself (400) without calling back, and
   // completes a good one synchronously: either way the slot is settled here.

@@ -62,6 +62,17 @@ const SIGHUP = 1;
 /** Socket send buffer above which engine output is paused. */
 const SOCKET_HIGH_WATER = 1 << 20;
 const SOCKET_LOW_WATER = 256 << 10;
+/**
+ * Kept output up to which an attach to a command that has already ended is
+ * answered in one write (the 101, the output, the exit frame, the close).
+ * Output frames otherwise get a write each: a write's callback says the
+ * kernel took all of it or none, so a frame is requeued for the next attach
+ * only if the kernel never had it; a write the kernel takes only in part
+ * would requeue (and the next attach repeat) frames the client already got.
+ * This much always fits the send buffer of a fresh connection (Linux starts
+ * TCP at 16 KiB, tcp_wmem), so that write is taken whole.
+ */
+const ANSWER_AT_ONCE_MAX_BYTES = 16 << 10;
 /** Exit code libboxlite synthesizes when an execution is torn down before exiting. */
 const TORN_DOWN = -129;
 /** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
@@ -117,7 +128,7 @@ export class ExecSession {
   /** The socket is not read until the engine took the stdin written so far. */
   private stdinWaitsForDrain = false;
   private socket: WebSocket | null = null;
-  /** The attached socket's connection: corked while several frames go out at once. */
+  /** The attached socket's connection: corked while the exit frame and the close go out together. */
   private connection: Duplex | null = null;
   /** An upgrade holds the single attach slot until it completes. */
   private attaching = false;
@@ -340,16 +351,25 @@ export class ExecSession {
     const ws = this.socket;
     if (ws !== null && ws.readyState === ws.OPEN) {
       // The last output first (its send may still be scheduled), then the
-      // exit and the close: one write, so one wake-up of the client.
+      // exit frame and the close in one write: one wake-up of the client.
+      this.sendQueue(ws);
       const connection = this.connection;
       connection?.cork();
       try {
-        this.sendQueue(ws);
         this.sendExit(ws);
       } finally {
         connection?.uncork();
       }
     }
+  }
+
+  /**
+   * Ended, all its output read, and little of it kept: an attach now gets
+   * everything at once, so the upgrade may send it in one write with the 101
+   * (see ANSWER_AT_ONCE_MAX_BYTES).
+   */
+  get answersAtOnce(): boolean {
+    return this.processExited && this.streamsOpen === 0 && this.queuedBytes <= ANSWER_AT_ONCE_MAX_BYTES;
   }
 
   private sendExit(ws: WebSocket): void {
@@ -376,7 +396,7 @@ export class ExecSession {
 
   /**
    * `connection` is the socket under `ws`; the caller may hold it corked
-   * (upgrade.ts: the 101 and what follows here go out in one write).
+   * (attach.ts, when answersAtOnce: the 101 and all that follows in one write).
    */
   attach(ws: WebSocket, connection: Duplex | null = null): void {
     this.attaching = false;
