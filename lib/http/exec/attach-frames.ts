@@ -12,7 +12,8 @@ export const STDOUT = 0x01;
 export const STDERR = 0x02;
 
 /**
- * `[channel] + data` in one buffer (one frame = one chunk on the client).
+ * `[channel] + data` in one buffer: one output frame (joinOutputFrames may join
+ * consecutive ones of a channel).
  * Chunks from the addon are framed in place, over the spare byte in front of
  * their data, so the data is not copied again; other buffers are copied
  * (chunk-headroom.ts).
