@@ -95,7 +95,24 @@ void EventQueue::push(std::unique_ptr<Event> ev) {
     return;
   }
   q_.push_back(std::move(ev));
+  lk.unlock();
+  // Signalled after unlocking: a drainer woken while the lock is still held
+  // would only block on it again (a second wake-up per event).
   not_empty_.notify_one();
+}
+
+bool EventQueue::try_push(std::unique_ptr<Event>& ev) {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (closed_) {
+    lk.unlock();
+    ev.reset();  // dropped, as push drops it
+    return true;
+  }
+  if (q_.size() >= kCapacity) return false;
+  q_.push_back(std::move(ev));
+  lk.unlock();
+  not_empty_.notify_one();  // after unlocking, as in push
+  return true;
 }
 
 std::unique_ptr<Event> EventQueue::pop(bool wait, const std::optional<std::chrono::steady_clock::time_point>& deadline) {
@@ -108,6 +125,7 @@ std::unique_ptr<Event> EventQueue::pop(bool wait, const std::optional<std::chron
   if (closed_ || q_.empty()) return nullptr;
   auto ev = std::move(q_.front());
   q_.pop_front();
+  lk.unlock();
   not_full_.notify_one();
   return ev;
 }
@@ -132,12 +150,14 @@ bool EventQueue::closed() {
 // ---- worker pool ----------------------------------------------------------------
 
 bool WorkerPool::submit(std::function<void()> task) {
-  std::lock_guard<std::mutex> lk(mu_);
-  if (stopping_) return false;
-  tasks_.push_back(std::move(task));
-  // Grow while every worker is busy: a task may block (copies, a full queue).
-  if (idle_ == 0 && threads_.size() < 32) threads_.emplace_back([this] { loop(); });
-  cv_.notify_one();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stopping_) return false;
+    tasks_.push_back(std::move(task));
+    // Grow while every worker is busy: a task may block (copies, a full queue).
+    if (idle_ == 0 && threads_.size() < 32) threads_.emplace_back([this] { loop(); });
+  }
+  cv_.notify_one();  // after unlocking, as in EventQueue::push
   return true;
 }
 
@@ -176,6 +196,13 @@ Core::~Core() {
 
 void Core::run_async(std::function<void()> task) {
   if (!pool.submit(task)) task();
+}
+
+void Core::post_now(std::unique_ptr<Event> ev) {
+  if (queue->try_push(ev)) return;
+  // Full: a worker waits for room, as a libboxlite task would; the caller goes on.
+  auto held = std::make_shared<std::unique_ptr<Event>>(std::move(ev));
+  run_async([q = queue, held] { q->push(std::move(*held)); });
 }
 
 Failure Core::lookup_locked(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out) {
@@ -432,8 +459,9 @@ extern "C" bl_code boxlite_runtime_shutdown(bl_runtime* rt, int timeout_secs, bl
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
-  if (auto f = take_fault(core->home, When::Sync, {"shutdown", "", "", "", ""})) return set_error(err, *f);
-  auto async_fault = take_fault(core->home, When::Async, {"shutdown", "", "", "", ""});
+  CallFault fault = take_call_fault(core->home, {"shutdown", "", "", "", ""});
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto async_fault = fault.async;
   if (!async_fault) {
     core->shut_down = true;  // synchronously: no new boxes from here on
     std::lock_guard<std::mutex> lk(core->mu);
@@ -473,8 +501,9 @@ extern "C" bl_code boxlite_runtime_metrics(bl_runtime* rt, bl_runtime_metrics_cb
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
-  if (auto f = take_fault(core->home, When::Sync, {"runtime_metrics", "", "", "", ""})) return set_error(err, *f);
-  auto async_fault = take_fault(core->home, When::Async, {"runtime_metrics", "", "", "", ""});
+  CallFault fault = take_call_fault(core->home, {"runtime_metrics", "", "", "", ""});
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto async_fault = fault.async;
   core->run_async([core, cb, ud, async_fault] {
     int created = core->boxes_created.load(), failed = core->boxes_failed.load();
     // libboxlite derives it from its counters (saturating), not from box states.
