@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse, serializeErrorBody } from '../../errors/error-response';
 import { noteErrorCode } from '../../observability/request-observer';
 import { HttpStatusError } from './http-error';
+import { headerOf } from './raw-headers';
 import { RenderedErrors } from './rendered-errors';
 
 export interface ErrorContext {
@@ -61,9 +62,12 @@ export function renderError(err: unknown, ctx: ErrorContext): { status: number; 
   return { status: r.status, headers, body, code: r.body.error.code };
 }
 
+// From the raw header list (raw-headers.ts): most error answers go out before
+// anything else reads req.headers, and building that object cost more than
+// the rest of this check.
 function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  const length = headerOf(req, 'content-length');
+  return headerOf(req, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
