@@ -95,10 +95,19 @@ void EventQueue::push(std::unique_ptr<Event> ev) {
     return;
   }
   q_.push_back(std::move(ev));
+  bool wake = must_wake_locked();
   lk.unlock();
   // Signalled after unlocking: a drainer woken while the lock is still held
   // would only block on it again (a second wake-up per event).
-  not_empty_.notify_one();
+  if (wake) not_empty_.notify_one();
+}
+
+bool EventQueue::must_wake_locked() {
+  // A drainer that is awake (or already signalled) takes this event with the
+  // others before it sleeps again: pop only waits on an empty queue.
+  if (sleeping_ == 0 || wake_pending_) return false;
+  wake_pending_ = true;
+  return true;
 }
 
 bool EventQueue::try_push(std::unique_ptr<Event>& ev) {
@@ -110,17 +119,25 @@ bool EventQueue::try_push(std::unique_ptr<Event>& ev) {
   }
   if (q_.size() >= kCapacity) return false;
   q_.push_back(std::move(ev));
+  bool wake = must_wake_locked();
   lk.unlock();
-  not_empty_.notify_one();  // after unlocking, as in push
+  if (wake) not_empty_.notify_one();  // after unlocking, as in push
   return true;
 }
 
 std::unique_ptr<Event> EventQueue::pop(bool wait, const std::optional<std::chrono::steady_clock::time_point>& deadline) {
   std::unique_lock<std::mutex> lk(mu_);
   auto ready = [&] { return closed_ || !q_.empty(); };
-  if (wait) {
-    if (deadline) not_empty_.wait_until(lk, *deadline, ready);
-    else not_empty_.wait(lk, ready);
+  while (wait && !ready()) {
+    sleeping_++;
+    bool timed_out = false;
+    if (deadline) timed_out = not_empty_.wait_until(lk, *deadline) == std::cv_status::timeout;
+    else not_empty_.wait(lk);
+    sleeping_--;
+    // Any return (signalled, spurious, timed out) re-arms the signal for the
+    // next push: a drainer that finds the queue empty again sleeps again.
+    wake_pending_ = false;
+    if (timed_out) break;
   }
   if (closed_ || q_.empty()) return nullptr;
   auto ev = std::move(q_.front());

@@ -125,6 +125,13 @@ class EventQueue {
   std::condition_variable not_empty_, not_full_;
   std::deque<std::unique_ptr<Event>> q_;
   bool closed_ = false;
+  // Drainers blocked in pop, and whether one has been signalled since (and
+  // not yet run): a burst of events wakes a sleeping drainer once, not once
+  // per event (each wake-up is a system call on the producer's thread).
+  int sleeping_ = 0;
+  bool wake_pending_ = false;
+  // Under mu_, after queueing: whether the caller must signal not_empty_.
+  bool must_wake_locked();
 };
 
 // Engine-owned worker threads for async box/runtime operations.

@@ -71,10 +71,17 @@ export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, req
   });
 });
 
-export const getBox: Route = route(async (ctx) => {
-  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
-  sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box));
-});
+// A missing box is the common failure here: its rejection is handed back as
+// the refusal (see Route.run) instead of being rethrown by an await.
+export const getBox: Route = route((ctx) => ctx.state.runtime.getBox(boxIdOf(ctx)).then(
+  async (box) => sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box)),
+  refusalOf));
+
+/** An Error rejection as the refusal the route resolves to (answered the same); anything else stays a rejection. */
+function refusalOf(err: unknown): Error {
+  if (err instanceof Error) return err;
+  throw err;
+}
 
 /** HEAD: 204 when the box exists, 404 (no body) when not. */
 export const headBox: Route = route(async (ctx) => {
