@@ -317,8 +317,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   // removed in the background; live servers' staging is left alone.
   sweepStaleStaging(resolved.tmpDir).catch(backgroundError);
 
+  // Every request id here comes from requestIdFor: plain, as rendered-errors.ts requires.
   const errorContext = (requestId: string): ErrorContext => ({
-    requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
+    requestId, requestIdIsPlain: true, exposeInternal: resolved.exposeInternal, onServerError: onError,
   });
 
   /**

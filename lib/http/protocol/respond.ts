@@ -11,6 +11,8 @@ import { RenderedErrors } from './rendered-errors';
 
 export interface ErrorContext {
   requestId: string;
+  /** True when requestId came from requestIdFor, which gives only plain ids (1..128 of [A-Za-z0-9._-]). */
+  requestIdIsPlain?: boolean;
   /** false replaces 5xx messages by a generic text (see errorResponse). */
   exposeInternal?: boolean;
   /** Called for 5xx answers; never given request headers (they may hold tokens). */
@@ -42,7 +44,7 @@ const rendered = new RenderedErrors();
 
 /** The status, headers and serialized envelope for `err`. */
 export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string; code: string } {
-  const kept = rendered.lookup(err, ctx.requestId, ctx.exposeInternal);
+  const kept = rendered.lookup(err, ctx.requestId, ctx.exposeInternal, ctx.requestIdIsPlain === true);
   if (kept !== null) {
     // A fresh object: callers add headers to it (Connection: close).
     const headers = Object.assign({}, kept.headers);
