@@ -71,6 +71,7 @@ export const GROUPS = {
       'test/http-decisions.test.ts',
       // Direct tests of each guard's decisions (no server needed).
       'test/guard-decisions.test.ts',
+      'test/host-guard-memo.test.ts',
       'test/limits-decisions.test.ts',
       'test/observability-limits.test.ts',
       'test/pagination-decisions.test.ts',

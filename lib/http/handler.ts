@@ -176,6 +176,8 @@ const ROUTES: Readonly<Record<Exclude<RouteName, 'unsupported'>, Readonly<Record
 };
 
 const MIB = 1 << 20;
+/** What a route refused synchronously hands the Idempotency-Key store: nothing left to wait for. */
+const SETTLED: Promise<void> = Promise.resolve();
 /** Error frames per attached socket before it is closed (1008): about 300 KiB of answers at most. */
 const DEFAULT_MAX_ERROR_FRAMES = 1024;
 
@@ -315,8 +317,9 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
   // removed in the background; live servers' staging is left alone.
   sweepStaleStaging(resolved.tmpDir).catch(backgroundError);
 
+  // Every request id here comes from requestIdFor: plain, as rendered-errors.ts requires.
   const errorContext = (requestId: string): ErrorContext => ({
-    requestId, exposeInternal: resolved.exposeInternal, onServerError: onError,
+    requestId, requestIdIsPlain: true, exposeInternal: resolved.exposeInternal, onServerError: onError,
   });
 
   /**
@@ -380,9 +383,23 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
       }
       const r = ROUTES[match.name as Exclude<RouteName, 'unsupported'>][req.method ?? 'GET'];
       const ctx: RouteContext = { req, res, requestId, match, query, principal, state };
+      const runRoute = (input: unknown): Promise<void> => {
+        let out: Promise<void | Error> | Error;
+        try {
+          out = r.run(ctx, input);
+        } catch (err) {
+          fail(err); // a bug in a route's synchronous part: still answered, as its rejection was
+          return SETTLED;
+        }
+        if (out instanceof Error) {
+          fail(out); // refused before any await: answered now, no promise made
+          return SETTLED;
+        }
+        return out.then(failIfRefused, fail);
+      };
       // Marked operations carrying an Idempotency-Key run at most once per key (idempotency.ts).
       const perform = (input: unknown, body: unknown): void => idempotency.perform(
-        { req, match, principal, afterV1, query, body }, res, () => r.run(ctx, input).then(failIfRefused, fail), fail);
+        { req, match, principal, afterV1, query, body }, res, () => runRoute(input), fail);
       const parse = r.parse;
       if (parse === undefined) {
         perform(undefined, undefined);

@@ -749,9 +749,24 @@ export class Runtime implements RuntimeApi {
     return this.#track(new Box(this, native, options.name ?? null));
   }
 
-  /** Rejects with NotFoundError when missing. */
-  async getBox(idOrName: string): Promise<Box> {
-    const native = await this._nativeBox(requiredString(idOrName, 'idOrName'));
+  /**
+   * Rejects with NotFoundError when missing. Chained, not awaited: a missing
+   * box is a common answer (the REST handler's 404), and a rejection awaited
+   * inside an async function is rethrown there, which makes V8 unwind the
+   * stack; passed along a chain it costs nothing extra.
+   */
+  getBox(idOrName: string): Promise<Box> {
+    let id: string;
+    try {
+      id = requiredString(idOrName, 'idOrName');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this._nativeBox(id).then((native) => this.#named(native));
+  }
+
+  /** A Box for a fresh native handle, with its name (the handle is released if that fails). */
+  async #named(native: NativeBox): Promise<Box> {
     let name: string | null = null;
     try {
       name = (await this.#native.getInfo(native.id)).name;

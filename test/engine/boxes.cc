@@ -138,7 +138,8 @@ struct ListDeleter {
   void operator()(bl_box_info_list* l) const { boxlite_free_box_info_list(l); }
 };
 
-void post_info(const std::shared_ptr<Core>& core, bl_box_info_cb cb, void* ud, Failure f, std::shared_ptr<BoxRecord> rec) {
+// The event answering an info call: `rec`'s info, or `f` (a removed box is NotFound).
+std::unique_ptr<Event> info_event(bl_box_info_cb cb, void* ud, Failure f, const std::shared_ptr<BoxRecord>& rec) {
   std::unique_ptr<bl_box_info, InfoDeleter> info;
   if (!f && rec) {
     std::lock_guard<std::mutex> lk(rec->mu);
@@ -150,7 +151,7 @@ void post_info(const std::shared_ptr<Core>& core, bl_box_info_cb cb, void* ud, F
     // Typed bl_box_info* by the common callback signature; the reader knows the layout.
     info.reset(reinterpret_cast<bl_box_info*>(raw));
   }
-  core->queue->post([cb, ud, f, info = std::move(info)]() mutable {
+  return make_event([cb, ud, f, info = std::move(info)]() mutable {
     CallbackError e(f);
     cb(info.release(), &e.e, ud);  // owned by the callback
   });
@@ -173,8 +174,9 @@ bl_code box_op(const char* op, bl_box* box, bl_done_cb cb, void* ud, bl_error* e
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = box->core;
-  if (auto f = take_fault(core->home, When::Sync, box_query(op, box))) return set_error(err, *f);
-  auto af = take_fault(core->home, When::Async, box_query(op, box));
+  CallFault fault = take_call_fault(core->home, box_query(op, box));
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
   core->run_async([core, cb, ud, af, work] { post_done(core, cb, ud, af ? *af : work()); });
   return BL_OK;
 }
@@ -268,8 +270,9 @@ extern "C" bl_code boxlite_create_box(bl_runtime* rt, bl_options* opts, bl_box_c
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
   FaultQuery q{"create_box", "", opts->cfg.name, opts->cfg.name, ""};
-  if (auto f = take_fault(core->home, When::Sync, q)) return set_error(err, *f);  // opts not consumed
-  auto af = take_fault(core->home, When::Async, q);
+  CallFault fault = take_call_fault(core->home, q);
+  if (fault.sync) return set_error(err, *fault.sync);  // opts not consumed
+  auto af = fault.async;
   BoxConfig cfg = std::move(opts->cfg);
   delete opts;  // consumed on an Ok return
   core->run_async([core, cfg, cb, ud, af] {
@@ -287,47 +290,57 @@ extern "C" bl_code boxlite_create_box(bl_runtime* rt, bl_options* opts, bl_box_c
   return BL_OK;
 }
 
-// get / remove / get_info share their argument handling.
+// get / remove / get_info share their argument handling. The box is looked
+// up once here, on the calling thread: the fault rules may name it by id or
+// name, and get / get_info answer from this lookup (`*looked_up`, the
+// ambiguity error or Ok, and `*rec`, null when nothing matches).
 static bl_code by_id(const char* op, bl_runtime* rt, const char* id_or_name, bool has_cb, bl_error* err,
-                     std::string* id, std::optional<Failure>* async_fault) {
+                     std::string* id, Failure* looked_up, std::shared_ptr<BoxRecord>* rec,
+                     std::optional<Failure>* async_fault) {
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   bl_code rc;
   if (!parse_str(id_or_name, id, err, &rc)) return rc;
   if (!has_cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
+  *looked_up = rt->core->lookup(*id, rec);
   FaultQuery q{op, "", "", *id, ""};
-  if (auto rec = rt->core->find(*id)) q.box_id = rec->id, q.box_name = rec->cfg.name;
-  if (auto f = take_fault(rt->core->home, When::Sync, q)) return set_error(err, *f);
-  *async_fault = take_fault(rt->core->home, When::Async, q);
+  if (*rec) q.box_id = (*rec)->id, q.box_name = (*rec)->cfg.name;
+  CallFault fault = take_call_fault(rt->core->home, q);
+  if (fault.sync) return set_error(err, *fault.sync);
+  *async_fault = fault.async;
   return BL_OK;
 }
 
+// get and get_info read only the runtime's in-memory records (no disk), so
+// they are answered from the lookup by_id just made: the event is queued at
+// once instead of after a hop through a worker thread (which cost more than
+// the lookup). The callback still runs only inside boxlite_runtime_drain.
 extern "C" bl_code boxlite_get(bl_runtime* rt, const char* id_or_name, bl_box_cb cb, void* ud, bl_error* err) {
   std::string id;
+  Failure f;
+  std::shared_ptr<BoxRecord> rec;
   std::optional<Failure> af;
-  if (bl_code rc = by_id("get", rt, id_or_name, cb != nullptr, err, &id, &af)) return rc;
+  if (bl_code rc = by_id("get", rt, id_or_name, cb != nullptr, err, &id, &f, &rec, &af)) return rc;
   auto core = rt->core;
-  core->run_async([core, id, cb, ud, af] {
-    Failure f = af ? *af : Failure{};
-    std::unique_ptr<bl_box> handle;
-    std::shared_ptr<BoxRecord> rec;
-    if (!f) f = core->lookup(id, &rec);
-    if (!f) {
-      if (!rec) f = not_found(id);
-      else handle.reset(new bl_box{core, core->instance_for(rec)});
-    }
-    core->queue->post([cb, ud, f, handle = std::move(handle)]() mutable {
-      CallbackError e(f);
-      cb(handle.release(), &e.e, ud);
-    });
-  });
+  if (af) f = *af;
+  std::unique_ptr<bl_box> handle;
+  if (!f) {
+    if (!rec) f = not_found(id);
+    else handle.reset(new bl_box{core, core->instance_for(rec)});
+  }
+  core->post_now(make_event([cb, ud, f, handle = std::move(handle)]() mutable {
+    CallbackError e(f);
+    cb(handle.release(), &e.e, ud);
+  }));
   return BL_OK;
 }
 
 extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int force, bl_done_cb cb, void* ud,
                                   bl_error* err) {
   std::string id;
+  Failure looked_up;  // removal looks again on the worker, where it acts
+  std::shared_ptr<BoxRecord> found;
   std::optional<Failure> af;
-  if (bl_code rc = by_id("remove", rt, id_or_name, cb != nullptr, err, &id, &af)) return rc;
+  if (bl_code rc = by_id("remove", rt, id_or_name, cb != nullptr, err, &id, &looked_up, &found, &af)) return rc;
   auto core = rt->core;
   core->run_async([core, id, force, cb, ud, af] {
     Failure f = af ? *af : Failure{};
@@ -356,16 +369,13 @@ extern "C" bl_code boxlite_remove(bl_runtime* rt, const char* id_or_name, int fo
 
 extern "C" bl_code boxlite_get_info(bl_runtime* rt, const char* id_or_name, bl_box_info_cb cb, void* ud, bl_error* err) {
   std::string id;
+  Failure f;
+  std::shared_ptr<BoxRecord> rec;
   std::optional<Failure> af;
-  if (bl_code rc = by_id("get_info", rt, id_or_name, cb != nullptr, err, &id, &af)) return rc;
-  auto core = rt->core;
-  core->run_async([core, id, cb, ud, af] {
-    Failure f = af ? *af : Failure{};
-    std::shared_ptr<BoxRecord> rec;
-    if (!f) f = core->lookup(id, &rec);
-    if (!f && !rec) f = not_found(id);
-    post_info(core, cb, ud, f, f ? nullptr : rec);
-  });
+  if (bl_code rc = by_id("get_info", rt, id_or_name, cb != nullptr, err, &id, &f, &rec, &af)) return rc;
+  if (af) f = *af;
+  if (!f && !rec) f = not_found(id);
+  rt->core->post_now(info_event(cb, ud, f, f ? nullptr : rec));  // see boxlite_get
   return BL_OK;
 }
 
@@ -373,8 +383,9 @@ extern "C" bl_code boxlite_list_info(bl_runtime* rt, bl_box_info_list_cb cb, voi
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
-  if (auto f = take_fault(core->home, When::Sync, {"list_info", "", "", "", ""})) return set_error(err, *f);
-  auto af = take_fault(core->home, When::Async, {"list_info", "", "", "", ""});
+  CallFault fault = take_call_fault(core->home, {"list_info", "", "", "", ""});
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
   core->run_async([core, cb, ud, af] {
     std::unique_ptr<bl_box_info_list, ListDeleter> list;
     if (!af) {
@@ -477,9 +488,10 @@ extern "C" bl_code boxlite_box_info(bl_box* box, bl_box_info_cb cb, void* ud, bl
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = box->core;
-  if (auto f = take_fault(core->home, When::Sync, box_query("box_info", box))) return set_error(err, *f);
-  auto af = take_fault(core->home, When::Async, box_query("box_info", box));
-  core->run_async([core, rec = box->inst->rec, cb, ud, af] { post_info(core, cb, ud, af ? *af : Failure{}, rec); });
+  CallFault fault = take_call_fault(core->home, box_query("box_info", box));
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
+  core->run_async([core, rec = box->inst->rec, cb, ud, af] { core->queue->push(info_event(cb, ud, af ? *af : Failure{}, rec)); });
   return BL_OK;
 }
 #endif
@@ -488,8 +500,9 @@ extern "C" bl_code boxlite_box_metrics(bl_box* box, bl_box_metrics_cb cb, void* 
   if (!box) return set_error(err, fail(BL_INVALID_ARGUMENT, "box handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = box->core;
-  if (auto f = take_fault(core->home, When::Sync, box_query("box_metrics", box))) return set_error(err, *f);
-  auto af = take_fault(core->home, When::Async, box_query("box_metrics", box));
+  CallFault fault = take_call_fault(core->home, box_query("box_metrics", box));
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
   core->run_async([core, handle = bl_box{core, box->inst}, cb, ud, af]() mutable {
     Failure f = af ? *af : check_live(handle);
     bl_box_metrics m{};

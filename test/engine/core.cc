@@ -108,19 +108,54 @@ void EventQueue::push(std::unique_ptr<Event> ev) {
     return;
   }
   q_.push_back(std::move(ev));
-  not_empty_.notify_one();
+  bool wake = must_wake_locked();
+  lk.unlock();
+  // Signalled after unlocking: a drainer woken while the lock is still held
+  // would only block on it again (a second wake-up per event).
+  if (wake) not_empty_.notify_one();
+}
+
+bool EventQueue::must_wake_locked() {
+  // A drainer that is awake (or already signalled) takes this event with the
+  // others before it sleeps again: pop only waits on an empty queue.
+  if (sleeping_ == 0 || wake_pending_) return false;
+  wake_pending_ = true;
+  return true;
+}
+
+bool EventQueue::try_push(std::unique_ptr<Event>& ev) {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (closed_) {
+    lk.unlock();
+    ev.reset();  // dropped, as push drops it
+    return true;
+  }
+  if (q_.size() >= kCapacity) return false;
+  q_.push_back(std::move(ev));
+  bool wake = must_wake_locked();
+  lk.unlock();
+  if (wake) not_empty_.notify_one();  // after unlocking, as in push
+  return true;
 }
 
 std::unique_ptr<Event> EventQueue::pop(bool wait, const std::optional<std::chrono::steady_clock::time_point>& deadline) {
   std::unique_lock<std::mutex> lk(mu_);
   auto ready = [&] { return closed_ || !q_.empty(); };
-  if (wait) {
-    if (deadline) not_empty_.wait_until(lk, *deadline, ready);
-    else not_empty_.wait(lk, ready);
+  while (wait && !ready()) {
+    sleeping_++;
+    bool timed_out = false;
+    if (deadline) timed_out = not_empty_.wait_until(lk, *deadline) == std::cv_status::timeout;
+    else not_empty_.wait(lk);
+    sleeping_--;
+    // Any return (signalled, spurious, timed out) re-arms the signal for the
+    // next push: a drainer that finds the queue empty again sleeps again.
+    wake_pending_ = false;
+    if (timed_out) break;
   }
   if (closed_ || q_.empty()) return nullptr;
   auto ev = std::move(q_.front());
   q_.pop_front();
+  lk.unlock();
   not_full_.notify_one();
   return ev;
 }
@@ -145,12 +180,14 @@ bool EventQueue::closed() {
 // ---- worker pool ----------------------------------------------------------------
 
 bool WorkerPool::submit(std::function<void()> task) {
-  std::lock_guard<std::mutex> lk(mu_);
-  if (stopping_) return false;
-  tasks_.push_back(std::move(task));
-  // Grow while every worker is busy: a task may block (copies, a full queue).
-  if (idle_ == 0 && threads_.size() < 32) threads_.emplace_back([this] { loop(); });
-  cv_.notify_one();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stopping_) return false;
+    tasks_.push_back(std::move(task));
+    // Grow while every worker is busy: a task may block (copies, a full queue).
+    if (idle_ == 0 && threads_.size() < 32) threads_.emplace_back([this] { loop(); });
+  }
+  cv_.notify_one();  // after unlocking, as in EventQueue::push
   return true;
 }
 
@@ -189,6 +226,13 @@ Core::~Core() {
 
 void Core::run_async(std::function<void()> task) {
   if (!pool.submit(task)) task();
+}
+
+void Core::post_now(std::unique_ptr<Event> ev) {
+  if (queue->try_push(ev)) return;
+  // Full: a worker waits for room, as a libboxlite task would; the caller goes on.
+  auto held = std::make_shared<std::unique_ptr<Event>>(std::move(ev));
+  run_async([q = queue, held] { q->push(std::move(*held)); });
 }
 
 Failure Core::lookup_locked(const std::string& id_or_name, std::shared_ptr<BoxRecord>* out) {
@@ -445,8 +489,9 @@ extern "C" bl_code boxlite_runtime_shutdown(bl_runtime* rt, int timeout_secs, bl
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
-  if (auto f = take_fault(core->home, When::Sync, {"shutdown", "", "", "", ""})) return set_error(err, *f);
-  auto async_fault = take_fault(core->home, When::Async, {"shutdown", "", "", "", ""});
+  CallFault fault = take_call_fault(core->home, {"shutdown", "", "", "", ""});
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto async_fault = fault.async;
   if (!async_fault) {
     core->shut_down = true;  // synchronously: no new boxes from here on
     std::lock_guard<std::mutex> lk(core->mu);
@@ -486,8 +531,9 @@ extern "C" bl_code boxlite_runtime_metrics(bl_runtime* rt, bl_runtime_metrics_cb
   if (!rt) return set_error(err, fail(BL_INVALID_ARGUMENT, "runtime is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
   auto core = rt->core;
-  if (auto f = take_fault(core->home, When::Sync, {"runtime_metrics", "", "", "", ""})) return set_error(err, *f);
-  auto async_fault = take_fault(core->home, When::Async, {"runtime_metrics", "", "", "", ""});
+  CallFault fault = take_call_fault(core->home, {"runtime_metrics", "", "", "", ""});
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto async_fault = fault.async;
   core->run_async([core, cb, ud, async_fault] {
     int created = core->boxes_created.load(), failed = core->boxes_failed.load();
     // libboxlite derives it from its counters (saturating), not from box states.

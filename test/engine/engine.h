@@ -110,6 +110,9 @@ class EventQueue {
   static constexpr size_t kCapacity = 4096;
   // Blocks while full; after close() the event is dropped (destroyed).
   void push(std::unique_ptr<Event> ev);
+  // Never blocks: false, with `ev` left untouched, while the queue is full
+  // (after close() the event is dropped and true returned, as push does).
+  bool try_push(std::unique_ptr<Event>& ev);
   template <class F>
   void post(F&& f) {
     push(make_event(std::forward<F>(f)));
@@ -124,6 +127,13 @@ class EventQueue {
   std::condition_variable not_empty_, not_full_;
   std::deque<std::unique_ptr<Event>> q_;
   bool closed_ = false;
+  // Drainers blocked in pop, and whether one has been signalled since (and
+  // not yet run): a burst of events wakes a sleeping drainer once, not once
+  // per event (each wake-up is a system call on the producer's thread).
+  int sleeping_ = 0;
+  bool wake_pending_ = false;
+  // Under mu_, after queueing: whether the caller must signal not_empty_.
+  bool must_wake_locked();
 };
 
 // Engine-owned worker threads for async box/runtime operations.
@@ -154,6 +164,15 @@ struct FaultQuery {
 };
 // The first matching rule of <home>/.test-engine/faults for this call, consumed.
 std::optional<Failure> take_fault(const std::string& home, When when, const FaultQuery& q);
+// The fault of a call that has a callback, from one read of the rules (one
+// stat of the file, one lock): the first matching `when=sync` rule is
+// consumed and returned as `sync`; only when there is none, the first
+// matching `when=async` rule as `async`. Exactly what take_fault(Sync) then
+// take_fault(Async) gave, at half the cost on every call.
+struct CallFault {
+  std::optional<Failure> sync, async;
+};
+CallFault take_call_fault(const std::string& home, const FaultQuery& q);
 
 // ---- boxes ------------------------------------------------------------------------
 
@@ -238,6 +257,10 @@ struct Core {
   ~Core();
   // Runs `task` on a worker (inline once the runtime is freed: its event is dropped then).
   void run_async(std::function<void()> task);
+  // Queues the event of work done on the calling thread (lookups that touch
+  // no disk): no hand-off to a worker first. The caller is never blocked: on
+  // a full queue a worker waits for room instead.
+  void post_now(std::unique_ptr<Event> ev);
   // libboxlite's lookup (litebox/manager.rs lookup_box): exact id, then exact
   // name, then a unique id prefix; an ambiguous prefix is InvalidArgument.
   // *out stays null when nothing matches.

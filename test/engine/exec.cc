@@ -809,8 +809,9 @@ extern "C" bl_code boxlite_execution_wait(bl_execution* ex, bl_wait_cb cb, void*
   ExecState* st = state(ex);
   if (!st) return set_error(err, fail(BL_INVALID_ARGUMENT, "execution handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
-  if (auto f = take_fault(st->core->home, When::Sync, exec_query("wait", st))) return set_error(err, *f);
-  auto af = take_fault(st->core->home, When::Async, exec_query("wait", st));
+  CallFault fault = take_call_fault(st->core->home, exec_query("wait", st));
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
   std::lock_guard<std::mutex> lk(st->mu);
   if (af) {
     Failure f = *af;
@@ -831,8 +832,9 @@ static bl_code signal_op(const char* op, bl_execution* ex, bl_done_cb cb, void* 
   ExecState* st = state(ex);
   if (!st) return set_error(err, fail(BL_INVALID_ARGUMENT, "execution handle is null"));
   if (!cb) return set_error(err, fail(BL_INVALID_ARGUMENT, "cb is null"));
-  if (auto f = take_fault(st->core->home, When::Sync, exec_query(op, st))) return set_error(err, *f);
-  auto af = take_fault(st->core->home, When::Async, exec_query(op, st));
+  CallFault fault = take_call_fault(st->core->home, exec_query(op, st));
+  if (fault.sync) return set_error(err, *fault.sync);
+  auto af = fault.async;
   if (!af) {
     std::lock_guard<std::mutex> lk(st->mu);
     act(st);

@@ -24,6 +24,7 @@ struct RuleFile {
   off_t size = 0;
   struct timespec mtime {};
   std::vector<Rule> rules;
+  std::string path;  // <home>/.test-engine/faults
 };
 
 // Keyed by home dir: runtime_new faults are read before any runtime exists.
@@ -67,16 +68,17 @@ bool parse_rule(const std::string& line, Rule* r, std::string* why) {
 // Re-reads the file when it changed (inode, size or mtime); counters restart then.
 RuleFile& load(const std::string& home) {
   RuleFile& f = files()[home];
-  std::string path = home + "/.test-engine/faults";
+  if (f.path.empty()) f.path = home + "/.test-engine/faults";  // made once per home, not per call
+  const std::string& path = f.path;
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    f = RuleFile{};
+    if (f.present) f = RuleFile{false, 0, 0, {}, {}, f.path};
     return f;
   }
   if (f.present && f.ino == st.st_ino && f.size == st.st_size && f.mtime.tv_sec == st.st_mtim.tv_sec &&
       f.mtime.tv_nsec == st.st_mtim.tv_nsec)
     return f;
-  f = RuleFile{true, st.st_ino, st.st_size, st.st_mtim, {}};
+  f = RuleFile{true, st.st_ino, st.st_size, st.st_mtim, {}, f.path};
   std::ifstream in(path);
   std::string line;
   for (int n = 1; std::getline(in, line); n++) {
@@ -97,11 +99,8 @@ bool matches_command(const std::string& want, const std::string& command) {
   return slash != std::string::npos && want == command.substr(slash + 1);
 }
 
-}  // namespace
-
-std::optional<Failure> take_fault(const std::string& home, When when, const FaultQuery& q) {
-  std::lock_guard<std::mutex> lk(g_mu);
-  RuleFile& f = load(home);
+// The first live rule of `f` for this call and `when`, consumed. g_mu held.
+std::optional<Failure> take_locked(RuleFile& f, When when, const FaultQuery& q) {
   for (auto& r : f.rules) {
     if (r.remaining == 0 || r.op != q.op || (when != When::Either && r.when != when)) continue;
     if (!r.box.empty() && r.box != q.box_id && r.box != q.box_name && r.box != q.id_or_name) continue;
@@ -110,6 +109,22 @@ std::optional<Failure> take_fault(const std::string& home, When when, const Faul
     return Failure{r.code, r.message};
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Failure> take_fault(const std::string& home, When when, const FaultQuery& q) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  return take_locked(load(home), when, q);
+}
+
+CallFault take_call_fault(const std::string& home, const FaultQuery& q) {
+  std::lock_guard<std::mutex> lk(g_mu);
+  RuleFile& f = load(home);
+  CallFault out;
+  out.sync = take_locked(f, When::Sync, q);
+  if (!out.sync) out.async = take_locked(f, When::Async, q);
+  return out;
 }
 
 }  // namespace engine

@@ -7,7 +7,7 @@ import { toBoxJson, toBoxMetricsJson, toRuntimeMetricsJson } from './box-json';
 import { type Route, type RouteContext, basePathOf, boxIdOf, jsonRoute, queryParam, route } from '../routing/context';
 import { parseStopRequest } from '../exec/exec-request';
 import { sendEmpty, sendJson } from '../protocol/respond';
-import { listingBinding, pageOf, parsePageSize } from '../protocol/pagination';
+import { type PageCursor, listingBinding, pageOf, parsePageSize } from '../protocol/pagination';
 import { principalKey } from '../guards/principal-key';
 import { invalid } from '../protocol/validate';
 
@@ -18,8 +18,12 @@ async function boxJson(ctx: RouteContext, box: Box): Promise<ReturnType<typeof t
 
 const BOX_STATUSES: ReadonlySet<string> = new Set(['configured', 'running', 'stopping', 'stopped', 'paused', 'failed', 'unknown']);
 
-/** Paginated (see pagination.ts): `pageSize` 1..1000 (default 100), `pageToken`, `status` filter. */
-export const listBoxes: Route = route(async (ctx) => {
+/**
+ * Paginated (see pagination.ts): `pageSize` 1..1000 (default 100), `pageToken`, `status` filter.
+ * The query is checked before anything is awaited, and a bad one is returned
+ * as it is (not as a promise): the handler answers it in the same tick.
+ */
+export const listBoxes: Route = route((ctx) => {
   const status = queryParam(ctx, 'status');
   if (status !== undefined && !BOX_STATUSES.has(status)) {
     return invalid(`status must be one of ${[...BOX_STATUSES].join(', ')}, got ${JSON.stringify(status.slice(0, 32))}`);
@@ -31,6 +35,11 @@ export const listBoxes: Route = route(async (ctx) => {
   // An empty pageToken= is "no token" (clients that always send the parameter).
   const after = token === undefined || token === '' ? null : ctx.state.pageTokens.verify(token, binding);
   if (after instanceof Error) return after;
+  return listPage(ctx, status, pageSize, binding, after);
+});
+
+async function listPage(ctx: RouteContext, status: string | undefined, pageSize: number,
+  binding: string, after: PageCursor | null): Promise<void> {
   const infos = await ctx.state.runtime.listBoxes();
   const page = pageOf(
     status === undefined ? infos : infos.filter((info) => info.status === status),
@@ -41,7 +50,7 @@ export const listBoxes: Route = route(async (ctx) => {
   // Absent on the last page ("null or absent", and absent is valid under any reading of the schema).
   if (page.next !== null) body.next_page_token = ctx.state.pageTokens.sign(page.next, binding);
   sendJson(ctx.req, ctx.res, 200, ctx.requestId, body);
-});
+}
 
 export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, request: CreateBoxRequest) => {
   const { limits, runtime } = ctx.state;
@@ -62,10 +71,17 @@ export const createBox: Route = jsonRoute(parseCreateBoxRequest, async (ctx, req
   });
 });
 
-export const getBox: Route = route(async (ctx) => {
-  const box = await ctx.state.runtime.getBox(boxIdOf(ctx));
-  sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box));
-});
+// A missing box is the common failure here: its rejection is handed back as
+// the refusal (see Route.run) instead of being rethrown by an await.
+export const getBox: Route = route((ctx) => ctx.state.runtime.getBox(boxIdOf(ctx)).then(
+  async (box) => sendJson(ctx.req, ctx.res, 200, ctx.requestId, await boxJson(ctx, box)),
+  refusalOf));
+
+/** An Error rejection as the refusal the route resolves to (answered the same); anything else stays a rejection. */
+function refusalOf(err: unknown): Error {
+  if (err instanceof Error) return err;
+  throw err;
+}
 
 /** HEAD: 204 when the box exists, 404 (no body) when not. */
 export const headBox: Route = route(async (ctx) => {

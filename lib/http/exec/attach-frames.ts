@@ -12,13 +12,55 @@ export const STDOUT = 0x01;
 export const STDERR = 0x02;
 
 /**
- * `[channel] + data` in one buffer (one frame = one chunk on the client).
+ * `[channel] + data` in one buffer: one output frame (joinOutputFrames may join
+ * consecutive ones of a channel).
  * Chunks from the addon are framed in place, over the spare byte in front of
  * their data, so the data is not copied again; other buffers are copied
  * (chunk-headroom.ts).
  */
 export function outputFrame(channel: number, data: Buffer): Buffer {
   return prependByte(channel, data);
+}
+
+/**
+ * Largest output frame made by joining chunks (payload bytes, the channel
+ * byte not counted). Engines may hand output over in small pieces (the test
+ * engine reads its pipes 4-64 KiB at a time), and every WebSocket message
+ * costs both ends a fixed amount (framing, a write, a 'message' event) well
+ * above what copying a small chunk costs. A chunk this large or larger is
+ * sent alone, not copied.
+ */
+export const MAX_JOINED_PAYLOAD = 64 << 10;
+
+/**
+ * `frames` (output frames, oldest first) with each run of consecutive frames
+ * of one channel joined into frames of at most MAX_JOINED_PAYLOAD payload
+ * bytes: the same bytes in the same order, in fewer WebSocket messages. A
+ * frame that joins nothing is returned as it is (no copy).
+ */
+export function joinOutputFrames(frames: readonly Buffer[]): Buffer[] {
+  const joined: Buffer[] = [];
+  let i = 0;
+  while (i < frames.length) {
+    const first = frames[i];
+    let payload = first.length - 1;
+    let end = i + 1;
+    while (end < frames.length && frames[end][0] === first[0] && payload + frames[end].length - 1 <= MAX_JOINED_PAYLOAD) {
+      payload += frames[end].length - 1;
+      end++;
+    }
+    if (end === i + 1) {
+      joined.push(first);
+    } else {
+      const frame = Buffer.allocUnsafe(payload + 1);
+      frame[0] = first[0];
+      let at = 1;
+      for (let k = i; k < end; k++) at += frames[k].copy(frame, at, 1);
+      joined.push(frame);
+    }
+    i = end;
+  }
+  return joined;
 }
 
 export function exitFrame(exitCode: number): string {

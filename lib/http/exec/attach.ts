@@ -128,13 +128,21 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
   const releaseSlot = releaseSocketSlot;
   (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] = ctx.requestId;
   let attached = false;
-  wss.handleUpgrade(req, socket, head, (ws) => {
-    attached = true;
-    guard.onUpgraded?.();
-    ws.once('close', releaseSlot);
-    watchLiveness(ws, guard.pongTimeoutMs);
-    claimed.attach(ws);
-  });
+  // A command already done gets its whole answer (the 101, its output, the
+  // exit frame, the close) in one write, which the client reads at once.
+  const atOnce = claimed.answersAtOnce;
+  if (atOnce) socket.cork();
+  try {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      attached = true;
+      guard.onUpgraded?.();
+      ws.once('close', releaseSlot);
+      watchLiveness(ws, guard.pongTimeoutMs);
+      claimed.attach(ws, socket);
+    });
+  } finally {
+    if (atOnce) socket.uncork();
+  }
   // ws answers a malformed handshake itself (400) without calling back, and
   // completes a good one synchronously: either way the slot is settled here.
   if (!attached) {

@@ -16,10 +16,10 @@
 // with a reason that GET .../executions/{id} and the attach error frame report.
 // Reconnects lose nothing the kernel did not take: frames handed to ws but
 // not yet written to the socket go back to the queue when the socket dies.
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Execution } from '../../runtime/runtime-types';
-import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, outputFrame } from './attach-frames';
+import { STDERR, STDOUT, decodeClientFrame, errorFrame, exitFrame, joinOutputFrames, outputFrame } from './attach-frames';
 import type { OutputQueueBudget } from './output-queue-budget';
 
 export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
@@ -62,6 +62,17 @@ const SIGHUP = 1;
 /** Socket send buffer above which engine output is paused. */
 const SOCKET_HIGH_WATER = 1 << 20;
 const SOCKET_LOW_WATER = 256 << 10;
+/**
+ * Kept output up to which an attach to a command that has already ended is
+ * answered in one write (the 101, the output, the exit frame, the close).
+ * Output frames otherwise get a write each: a write's callback says the
+ * kernel took all of it or none, so a frame is requeued for the next attach
+ * only if the kernel never had it; a write the kernel takes only in part
+ * would requeue (and the next attach repeat) frames the client already got.
+ * This much always fits the send buffer of a fresh connection (Linux starts
+ * TCP at 16 KiB, tcp_wmem), so that write is taken whole.
+ */
+const ANSWER_AT_ONCE_MAX_BYTES = 16 << 10;
 /** Exit code libboxlite synthesizes when an execution is torn down before exiting. */
 const TORN_DOWN = -129;
 /** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
@@ -103,6 +114,8 @@ export class ExecSession {
   private stdinFailure: string | null = null;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
+  /** A send of the queue to the attached socket is scheduled (next tick). */
+  private sendScheduled = false;
   /** Frames sent on the current socket, oldest first, until the kernel took them. */
   private inFlight: InFlightFrame[] = [];
   private outputPaused = false;
@@ -115,6 +128,8 @@ export class ExecSession {
   /** The socket is not read until the engine took the stdin written so far. */
   private stdinWaitsForDrain = false;
   private socket: WebSocket | null = null;
+  /** The attached socket's connection: corked while the exit frame and the close go out together. */
+  private connection: Duplex | null = null;
   /** An upgrade holds the single attach slot until it completes. */
   private attaching = false;
   private pingTimer: NodeJS.Timeout | null = null;
@@ -201,14 +216,28 @@ export class ExecSession {
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (data.length === 0) return;
     const frame = outputFrame(channel, data);
-    const ws = this.socket;
-    if (ws !== null && this.queue.length === 0 && ws.readyState === ws.OPEN) {
-      this.sendFrame(ws, frame);
-      return;
-    }
     this.queue.push(frame);
     this.addQueued(frame.length);
+    const ws = this.socket;
+    if (ws !== null && ws.readyState === ws.OPEN) {
+      // Sent once this delivery is over (the engine hands over many chunks
+      // at once, each a 'data' event): the chunks of one delivery then go
+      // out joined, in a few WebSocket messages instead of one each.
+      this.scheduleSend();
+      return;
+    }
     if (this.queueFull()) this.pauseOutput();
+  }
+
+  private scheduleSend(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    process.nextTick(() => {
+      this.sendScheduled = false;
+      const ws = this.socket;
+      if (ws !== null && ws.readyState === ws.OPEN) this.sendQueue(ws);
+      else if (this.queueFull()) this.pauseOutput(); // detached meanwhile: the queue's bounds hold again
+    });
   }
 
   private addQueued(bytes: number): void {
@@ -257,11 +286,18 @@ export class ExecSession {
     this.execution.stderr.resume();
   }
 
-  private flushQueue(ws: WebSocket): void {
+  /** Sends what is queued, consecutive frames of a channel joined. */
+  private sendQueue(ws: WebSocket): void {
+    if (this.queue.length === 0) return;
     const frames = this.queue;
     this.queue = [];
     this.clearQueued();
-    for (const frame of frames) this.sendFrame(ws, frame);
+    for (const frame of joinOutputFrames(frames)) this.sendFrame(ws, frame);
+  }
+
+  /** On attach: what was kept goes out, and output flows again unless the socket is full already. */
+  private flushQueue(ws: WebSocket): void {
+    this.sendQueue(ws);
     if (ws.bufferedAmount < SOCKET_HIGH_WATER) this.resumeOutput();
   }
 
@@ -313,7 +349,27 @@ export class ExecSession {
     this.resolveDone();
     this.resolveSlotFree();
     const ws = this.socket;
-    if (ws !== null && this.queue.length === 0) this.sendExit(ws);
+    if (ws !== null && ws.readyState === ws.OPEN) {
+      // The last output first (its send may still be scheduled), then the
+      // exit frame and the close in one write: one wake-up of the client.
+      this.sendQueue(ws);
+      const connection = this.connection;
+      connection?.cork();
+      try {
+        this.sendExit(ws);
+      } finally {
+        connection?.uncork();
+      }
+    }
+  }
+
+  /**
+   * Ended, all its output read, and little of it kept: an attach now gets
+   * everything at once, so the upgrade may send it in one write with the 101
+   * (see ANSWER_AT_ONCE_MAX_BYTES).
+   */
+  get answersAtOnce(): boolean {
+    return this.processExited && this.streamsOpen === 0 && this.queuedBytes <= ANSWER_AT_ONCE_MAX_BYTES;
   }
 
   private sendExit(ws: WebSocket): void {
@@ -338,14 +394,16 @@ export class ExecSession {
     this.attaching = false;
   }
 
-  attach(ws: WebSocket): void {
+  /**
+   * `connection` is the socket under `ws`; the caller may hold it corked
+   * (attach.ts, when answersAtOnce: the 101 and all that follows in one write).
+   */
+  attach(ws: WebSocket, connection: Duplex | null = null): void {
     this.attaching = false;
     this.socket = ws;
+    this.connection = connection;
     this.errorFramesSent = 0;
     this.clearIdleTimer();
-    // Say something at once: the official client treats 10 s of silence as
-    // a dead socket, and a quiet command would otherwise trigger that.
-    ws.ping();
     this.pingTimer = setInterval(() => {
       if (ws.readyState === ws.OPEN) ws.ping();
     }, this.init.timings.pingIntervalMs);
@@ -354,12 +412,21 @@ export class ExecSession {
     ws.on('close', () => this.detach(ws));
     ws.on('error', (err) => this.init.onBackgroundError?.(err));
     this.flushQueue(ws);
-    if (this.processExited && this.streamsOpen === 0) this.sendExit(ws);
+    if (this.processExited && this.streamsOpen === 0) {
+      // Done already: the output and the exit frame go out now and the socket
+      // closes, so it is not silent for a moment and needs no Ping.
+      this.sendExit(ws);
+      return;
+    }
+    // Say something at once: the official client treats 10 s of silence as
+    // a dead socket, and a quiet command would otherwise trigger that.
+    ws.ping();
   }
 
   private detach(ws: WebSocket): void {
     if (this.socket !== ws) return;
     this.socket = null;
+    this.connection = null;
     // Frames the socket never wrote (abrupt close) go first to the next attach.
     const unsent = this.inFlight.filter((entry) => !entry.written).map((entry) => entry.frame);
     this.inFlight = [];
@@ -551,6 +618,7 @@ export class ExecSession {
     if (this.pingTimer) { clearInterval(this.pingTimer); this.pingTimer = null; }
     const ws = this.socket;
     this.socket = null;
+    this.connection = null;
     if (ws !== null) ws.close(1001, 'server shutting down');
     try {
       await this.kill();

@@ -6,10 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse, serializeErrorBody } from '../../errors/error-response';
 import { noteErrorCode } from '../../observability/request-observer';
 import { HttpStatusError } from './http-error';
+import { headerOf } from './raw-headers';
 import { RenderedErrors } from './rendered-errors';
 
 export interface ErrorContext {
   requestId: string;
+  /** True when requestId came from requestIdFor, which gives only plain ids (1..128 of [A-Za-z0-9._-]). */
+  requestIdIsPlain?: boolean;
   /** false replaces 5xx messages by a generic text (see errorResponse). */
   exposeInternal?: boolean;
   /** Called for 5xx answers; never given request headers (they may hold tokens). */
@@ -41,7 +44,7 @@ const rendered = new RenderedErrors();
 
 /** The status, headers and serialized envelope for `err`. */
 export function renderError(err: unknown, ctx: ErrorContext): { status: number; headers: Record<string, string>; body: string; code: string } {
-  const kept = rendered.lookup(err, ctx.requestId, ctx.exposeInternal);
+  const kept = rendered.lookup(err, ctx.requestId, ctx.exposeInternal, ctx.requestIdIsPlain === true);
   if (kept !== null) {
     // A fresh object: callers add headers to it (Connection: close).
     const headers = Object.assign({}, kept.headers);
@@ -61,9 +64,12 @@ export function renderError(err: unknown, ctx: ErrorContext): { status: number; 
   return { status: r.status, headers, body, code: r.body.error.code };
 }
 
+// From the raw header list (raw-headers.ts): most error answers go out before
+// anything else reads req.headers, and building that object cost more than
+// the rest of this check.
 function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  const length = headerOf(req, 'content-length');
+  return headerOf(req, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

@@ -70,9 +70,41 @@ export function basePathOf(ctx: RouteContext): string {
 }
 
 export function queryParam(ctx: RouteContext, name: string): string | undefined {
-  if (ctx.query === '') return undefined;
-  const v = (ctx.params ??= new URLSearchParams(ctx.query)).get(name);
+  const query = ctx.query;
+  if (query === '') return undefined;
+  if (ctx.params === undefined && isPlainQuery(query)) return plainQueryParam(query, name);
+  const v = (ctx.params ??= new URLSearchParams(query)).get(name);
   return v === null ? undefined : v;
+}
+
+/**
+ * A query URLSearchParams would read as it is written: nothing to decode
+ * (no '%', no '+') and no leading '?' (which it skips). Such a query is read
+ * in place, without building the URLSearchParams object and its list.
+ */
+function isPlainQuery(query: string): boolean {
+  return query.indexOf('%') === -1 && query.indexOf('+') === -1 && query.charCodeAt(0) !== 0x3f /* ? */;
+}
+
+/**
+ * What `new URLSearchParams(query).get(name)` gives for a plain query: the
+ * value of the first `&`-separated pair whose name (up to its first '=') is
+ * `name`; '' for a pair without '='. test/query-params.test.ts compares the
+ * two on every shape of pair.
+ */
+function plainQueryParam(query: string, name: string): string | undefined {
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    const eq = query.indexOf('=', start);
+    const nameEnd = eq === -1 || eq > end ? end : eq;
+    if (nameEnd - start === name.length && query.startsWith(name, start) && end > start) {
+      return nameEnd === end ? '' : query.slice(nameEnd + 1, end);
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /**
@@ -87,12 +119,15 @@ export interface Route {
    * Answers the request, or resolves to the error to answer. Returning a
    * refusal instead of throwing it matters on hot error paths: a throw inside
    * an async function whose promise has no handler yet makes V8 build a
-   * message object (see validate.ts), about 5 us a request.
+   * message object (see validate.ts), about 5 us a request. A route may also
+   * return its refusal (an Error) synchronously, before any await: it is
+   * then answered in the same tick, with no promise made at all (the
+   * listing's query checks do; see syncRefusal).
    */
-  run: (ctx: RouteContext, input: unknown) => Promise<void | Error>;
+  run: (ctx: RouteContext, input: unknown) => Promise<void | Error> | Error;
 }
 
-export function route(run: (ctx: RouteContext) => Promise<void | Error>): Route {
+export function route(run: (ctx: RouteContext) => Promise<void | Error> | Error): Route {
   return { run };
 }
 

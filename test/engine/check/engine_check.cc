@@ -962,6 +962,99 @@ void check_faults() {
   boxlite_runtime_free(rt);
 }
 
+// get / get_info answer from the calling thread (test/engine/README.md), and
+// a call with a callback reads its fault rules once: what a caller sees must
+// be what two reads and a worker gave.
+void check_lookups_and_call_faults() {
+  std::string home = new_home("lookups");
+  bl_runtime* rt = open_runtime(home);
+  bl_box* box = create(rt, "named", false);
+  char* raw_id = boxlite_box_id(box);
+  std::string id = raw_id;
+  boxlite_free_string(raw_id);
+  bl_error e{};
+  // The callback of a lookup runs only inside drain, never during the call.
+  BoxResult miss;
+  CHECK_EQ_INT(boxlite_get(rt, "no-such-box", box_cb, &miss, &e), BL_OK);
+  CHECK(!miss.done, "get ran its callback before drain");
+  CHECK(pump(rt, [&] { return miss.done; }), "no callback for a missing box");
+  CHECK_EQ_INT(miss.code, BL_NOT_FOUND);
+  CHECK_EQ_STR(miss.msg, "box not found: Box not found: no-such-box");
+  InfoResult info_miss;
+  CHECK_EQ_INT(boxlite_get_info(rt, "no-such-box", info_cb, &info_miss, &e), BL_OK);
+  CHECK(!info_miss.done, "get_info ran its callback before drain");
+  CHECK(pump(rt, [&] { return info_miss.done; }), "no callback for a missing box's info");
+  CHECK_EQ_INT(info_miss.code, BL_NOT_FOUND);
+  CHECK_EQ_STR(info_miss.msg, "box not found: Box not found: no-such-box");
+  BoxResult by_name;
+  CHECK_EQ_INT(boxlite_get(rt, "named", box_cb, &by_name, &e), BL_OK);
+  CHECK(pump(rt, [&] { return by_name.done; }), "no callback for get by name");
+  CHECK_EQ_INT(by_name.code, BL_OK);
+  CHECK(by_name.box != nullptr, "get by name gives a handle");
+  boxlite_box_free(by_name.box);
+  InfoResult info;
+  CHECK_EQ_INT(boxlite_get_info(rt, id.substr(0, 5).c_str(), info_cb, &info, &e), BL_OK);  // a unique prefix
+  CHECK(pump(rt, [&] { return info.done; }), "no callback for get_info by prefix");
+  CHECK_EQ_INT(info.code, BL_OK);
+  CHECK_EQ_STR(info.id, id);
+  CHECK_EQ_STR(info.name, "named");
+
+  // A sync rule wins over an async one listed before it, and leaves it for the next call.
+  write_faults(home,
+               "op=get when=async code=9 box=" + id + " message=network error: async first\n"
+               "op=get when=sync code=16 box=named message=gRPC/tonic error: sync second\n");
+  BoxResult g1;
+  CHECK_EQ_INT(boxlite_get(rt, id.c_str(), box_cb, &g1, &e), BL_RPC);  // the name rule matches the id too
+  CHECK_EQ_STR(take(&e), "gRPC/tonic error: sync second");
+  BoxResult g2;
+  CHECK_EQ_INT(boxlite_get(rt, "named", box_cb, &g2, &e), BL_OK);  // the id rule matches the name too
+  CHECK(pump(rt, [&] { return g2.done; }), "no callback for the async fault");
+  CHECK_EQ_INT(g2.code, BL_NETWORK);
+  CHECK_EQ_STR(g2.msg, "network error: async first");
+  CHECK(g2.box == nullptr, "no handle with an error");
+  BoxResult g3;  // both used up
+  CHECK_EQ_INT(boxlite_get(rt, "named", box_cb, &g3, &e), BL_OK);
+  CHECK(pump(rt, [&] { return g3.done; }), "no callback once the rules are used up");
+  CHECK_EQ_INT(g3.code, BL_OK);
+  boxlite_box_free(g3.box);
+  // Rules written while the runtime is open apply to the next call; a get_info
+  // fault names a missing box by the argument as given.
+  write_faults(home, "op=get_info when=async code=2 box=ghost message=box not found: injected\n");
+  InfoResult ghost;
+  CHECK_EQ_INT(boxlite_get_info(rt, "ghost", info_cb, &ghost, &e), BL_OK);
+  CHECK(pump(rt, [&] { return ghost.done; }), "no callback for the get_info fault");
+  CHECK_EQ_STR(ghost.msg, "box not found: injected");
+  write_faults(home, "op=get_info when=sync code=4 times=forever\n");
+  InfoResult s1;
+  CHECK_EQ_INT(boxlite_get_info(rt, "named", info_cb, &s1, &e), BL_INVALID_STATE);
+  CHECK_EQ_STR(take(&e), "invalid state: injected fault at get_info");
+  unlink((home + "/.test-engine/faults").c_str());  // removed: no rule applies any more
+  InfoResult s2;
+  CHECK_EQ_INT(boxlite_get_info(rt, "named", info_cb, &s2, &e), BL_OK);
+  CHECK(pump(rt, [&] { return s2.done; }), "no callback once the rules file is gone");
+  CHECK_EQ_INT(s2.code, BL_OK);
+
+  // More lookups than the queue holds, nobody draining: the caller is never
+  // blocked (the overflow waits on a worker), and every callback arrives.
+  const int n = 4096 + 200;
+  std::vector<BoxResult> many(n);
+  auto t0 = Clock::now();
+  for (auto& r : many) CHECK_EQ_INT(boxlite_get(rt, "no-such-box", box_cb, &r, &e), BL_OK);
+  CHECK(ms_since(t0) < 5000, "lookups blocked on a full queue: %ld ms", ms_since(t0));
+  CHECK(pump(rt, [&] {
+    for (auto& r : many)
+      if (!r.done) return false;
+    return true;
+  }), "a lookup's callback never came");
+  int not_found = 0;
+  for (auto& r : many) not_found += r.code == BL_NOT_FOUND;
+  CHECK_EQ_INT(not_found, n);
+
+  boxlite_box_free(box);
+  boxlite_runtime_drain(rt, 0, nullptr);
+  boxlite_runtime_free(rt);
+}
+
 size_t count_entries(const char* dir) {
   size_t n = 0;
   if (DIR* d = opendir(dir)) {
@@ -1006,6 +1099,7 @@ int main(int argc, char** argv) {
       {"boxes: create, get, list, info, remove", check_boxes},
       {"stop invalidation, auto-remove, shutdown, persistence", check_stop_and_persistence},
       {"faults: sync, async, every code, runtime_new", check_faults},
+      {"lookups answered in drain, one fault read per call, no blocking on a full queue", check_lookups_and_call_faults},
   };
   std::string home = new_home("exec");
   bl_runtime* rt = open_runtime(home);
