@@ -13,9 +13,10 @@ namespace {
 // The most handed to a Readable per request (from memory or read back from
 // the spill file): large enough that a fast reader is not slowed by the round
 // trips, small enough that a Readable is never handed much more than its
-// highWaterMark. (At exit, memory goes over unasked in one piece: see
-// TakeOutput.)
+// highWaterMark. (At exit, memory goes over unasked in one hand-off: see
+// TakeOutput.) Whole chunks: at least one always fits.
 constexpr size_t kBlockBytes = 1u << 20;
+static_assert(kBlockBytes >= OutputChunk::kMaxBytes, "a request must fit the largest chunk");
 // An active reader (asked within this long) whose window is full makes the
 // drain thread wait for room, at most kMaxWaitForReader per chunk: the JS
 // thread is only busy, and spilling a stream that is being read at full speed
@@ -184,7 +185,7 @@ void ExecCore::ReleaseHandedOver() {
   // Not kept for the next hand-off: a kept block (up to the window) per
   // stream of every execution still referenced was the largest per-execution
   // cost (README "Limits and guarantees": memory per execution).
-  for (std::string& spent : js_) std::string().swap(spent);
+  for (OutputChunks& spent : js_) OutputChunks().swap(spent);
 }
 
 void ExecCore::Want(int stream) {
@@ -193,6 +194,11 @@ void ExecCore::Want(int stream) {
   ReleaseHeldByJs(stream);
   wanted_[stream] = true;
   if (!spool_[stream].empty() || exited_) ScheduleFlushLocked(lock);
+}
+
+bool ExecCore::ReadPending() {
+  std::lock_guard<std::mutex> lock(bufMu_);
+  return (wanted_[kStdout] && !spool_[kStdout].empty()) || (wanted_[kStderr] && !spool_[kStderr].empty());
 }
 
 void ExecCore::LetGo(int stream) {

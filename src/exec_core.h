@@ -75,9 +75,9 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   }
 
   // One hand-off to JS. Data pointers refer to this execution's JS-side
-  // buffers (null when nothing for that stream); valid until the next take.
+  // chunks (null when nothing for that stream); valid until the next take.
   struct Output {
-    const std::string* data[2] = {nullptr, nullptr};
+    const OutputChunks* data[2] = {nullptr, nullptr};
     bool exited = false;    // the exit code is handed over now (once; output may follow)
     int exitCode = 0;
     std::string reason;     // why the execution was ended (overflow), or empty
@@ -90,6 +90,8 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   void ReleaseHandedOver();
   // JS thread: the stream's Readable wants one more block.
   void Want(int stream);
+  // JS thread: a stream has asked for output and has some to be handed over.
+  bool ReadPending();
   // JS thread: the stream's Readable is gone; its bytes are not wanted.
   void Discard(int stream);
   // JS thread: the stream's Readable passed on everything it was handed
@@ -132,7 +134,7 @@ class ExecCore : public std::enable_shared_from_this<ExecCore> {
   std::condition_variable bufCv_;
   OutputSpool spool_[2];
   std::chrono::steady_clock::time_point lastTake_[2];
-  std::string js_[2];  // JS side: what the last TakeOutput handed over, until copied
+  OutputChunks js_[2];  // JS side: what the last TakeOutput handed over, until copied
   // Handed to JS from memory and still counted against the runtime budget
   // (until the stream's Readable asks again, is discarded, or this dies).
   uint64_t heldByJs_[2] = {0, 0};

@@ -105,7 +105,7 @@ class ExecWorker : public Napi::AsyncWorker {
     Napi::Env env = Env();
     RuntimeCore& core = record_->core();
     if (failure_.failed()) {
-      core.DropListener(exec_.get());
+      core.DropListener(env, exec_.get());
       core.EndWork(env);
       deferred_.Reject(MakeError(env, failure_.code, failure_.message, ErrorSite::kCompletion));
       return;

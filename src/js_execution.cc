@@ -64,7 +64,7 @@ NativeExecution::~NativeExecution() {
   exec_->Discard(ExecCore::kStdout);
   exec_->Discard(ExecCore::kStderr);
   exec_->completeDelivered = true;
-  core_->DropListener(exec_.get());
+  core_->DropListener(Env(), exec_.get());
 }
 
 ExecCore& NativeExecution::Exec(Napi::Env env) {
@@ -179,6 +179,7 @@ Napi::Value NativeExecution::WantOutput(const Napi::CallbackInfo& info) {
   int stream = StreamIndex(env, info[0]);
   if (!exec.completeDelivered && !core_->closing()) {
     exec.Want(stream);
+    core_->UpdateReadHold(env, exec);
   } else {
     exec.LetGo(stream);  // nothing more to hand over; what it holds is passed on
   }
@@ -193,6 +194,7 @@ Napi::Value NativeExecution::DiscardOutput(const Napi::CallbackInfo& info) {
   int stream = StreamIndex(env, info[0]);
   if (!exec.completeDelivered && !core_->closing()) {
     exec.Discard(stream);
+    core_->UpdateReadHold(env, exec);
   } else {
     exec.LetGo(stream);  // read to its end (or closing): release what it was counted for
   }

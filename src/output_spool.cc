@@ -46,16 +46,35 @@ bool ReadAll(int fd, char* data, size_t len, uint64_t offset) {
 
 }  // namespace
 
+// The least a new chunk holds, so that many small writes nobody reads do not
+// cost a chunk (and an allocation) each.
+constexpr size_t kMinChunkBytes = 256;
+
+OutputChunk::OutputChunk(size_t capacity) : block_(new char[capacity]), capacity_(capacity) {}
+
+size_t OutputChunk::Append(const char* bytes, size_t len) {
+  size_t n = std::min(len, room());
+  std::memcpy(data() + size_, bytes, n);
+  size_ += n;
+  return n;
+}
+
 OutputSpool::~OutputSpool() { Clear(); }
 
 void OutputSpool::AppendToMemory(const char* data, size_t len) {
-  // Taken bytes at the front are dropped once they are the larger part, so
-  // the buffer never holds much more than the unread bytes.
-  if (memHead_ > 0 && memHead_ >= mem_.size() / 2) {
-    mem_.erase(0, memHead_);
-    memHead_ = 0;
+  while (len > 0) {
+    if (mem_.size() == memHead_ || mem_.back().room() == 0) {
+      // As large as what the stream holds unread: a stream read as fast as
+      // it is written gets chunks the size of its writes (one chunk, one
+      // Buffer), a backlog gets full ones.
+      size_t capacity = std::min(OutputChunk::kMaxBytes, std::max({len, kMinChunkBytes, memBytes_}));
+      mem_.emplace_back(capacity);
+    }
+    size_t n = mem_.back().Append(data, len);
+    data += n;
+    len -= n;
+    memBytes_ += n;
   }
-  mem_.append(data, len);
 }
 
 bool OutputSpool::Open(const std::string& dir, uint64_t capacity, std::string* error) {
@@ -92,34 +111,46 @@ bool OutputSpool::AppendToSpill(const std::string& dir, uint64_t capacity, const
   return true;
 }
 
-size_t OutputSpool::TakeOldest(std::string& out, size_t most, std::string* error) {
+size_t OutputSpool::TakeOldest(OutputChunks& out, size_t most, std::string* error) {
   out.clear();
-  if (memoryBytes() > 0) {
-    size_t n = std::min(memoryBytes(), most);
-    if (memHead_ == 0 && n == mem_.size()) {
-      out.swap(mem_);  // all of it: no copy
-    } else {
-      out.assign(mem_, memHead_, n);
-      memHead_ += n;
-      if (memHead_ == mem_.size()) {
-        // Drained: free the buffer rather than keep its capacity (it is
-        // sized by the largest burst, and the execution may live on unread).
-        std::string().swap(mem_);
-        memHead_ = 0;
-      }
+  if (memBytes_ > 0) {
+    size_t taken = 0;
+    size_t end = memHead_;
+    while (end < mem_.size() && (end == memHead_ || taken + mem_[end].size() <= most)) taken += mem_[end++].size();
+    out.reserve(end - memHead_);
+    for (size_t i = memHead_; i < end; ++i) out.push_back(std::move(mem_[i]));
+    memHead_ = end;
+    memBytes_ -= taken;
+    if (memHead_ == mem_.size()) {
+      // Drained: free the list rather than keep its capacity (it is sized by
+      // the largest burst, and the execution may live on unread).
+      std::vector<OutputChunk>().swap(mem_);
+      memHead_ = 0;
+    } else if (memHead_ >= mem_.size() / 2) {
+      mem_.erase(mem_.begin(), mem_.begin() + static_cast<std::ptrdiff_t>(memHead_));
+      memHead_ = 0;
     }
-    return n;
+    return taken;
   }
   if (spilled_ == 0) return 0;
   size_t len = static_cast<size_t>(std::min<uint64_t>(spilled_, most));
-  out.resize(len);
-  size_t first = static_cast<size_t>(std::min<uint64_t>(len, capacity_ - head_));
-  if (!ReadAll(fd_, &out[0], first, head_) || !ReadAll(fd_, &out[first], len - first, 0)) {
-    *error = std::string("cannot read the output spill file: ") + std::strerror(errno);
-    out.clear();
-    return 0;
+  out.reserve((len + OutputChunk::kMaxBytes - 1) / OutputChunk::kMaxBytes);
+  uint64_t at = head_;
+  for (size_t left = len; left > 0;) {
+    size_t piece = std::min(left, OutputChunk::kMaxBytes);
+    OutputChunk chunk(piece);
+    size_t first = static_cast<size_t>(std::min<uint64_t>(piece, capacity_ - at));
+    if (!ReadAll(fd_, chunk.data(), first, at) || !ReadAll(fd_, chunk.data() + first, piece - first, 0)) {
+      *error = std::string("cannot read the output spill file: ") + std::strerror(errno);
+      out.clear();
+      return 0;
+    }
+    chunk.Grow(piece);
+    out.push_back(std::move(chunk));
+    at = (at + piece) % capacity_;
+    left -= piece;
   }
-  head_ = (head_ + len) % capacity_;
+  head_ = at;
   spilled_ -= len;
   // Caught up: give the disk back, but keep the descriptor (a stream hovering
   // around its window would otherwise create and unlink a file per burst).
@@ -132,9 +163,10 @@ size_t OutputSpool::TakeOldest(std::string& out, size_t most, std::string* error
 }
 
 size_t OutputSpool::Clear() {
-  size_t released = memoryBytes();
-  std::string().swap(mem_);
+  size_t released = memBytes_;
+  std::vector<OutputChunk>().swap(mem_);
   memHead_ = 0;
+  memBytes_ = 0;
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
   head_ = 0;

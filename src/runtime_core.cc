@@ -91,33 +91,47 @@ class ReapWorker : public Napi::AsyncWorker {
   std::shared_ptr<ExecCore> exec_;
 };
 
-// Output goes to JS as copies of at most this size: the size Node itself
-// reads pipes with, which malloc serves from recycled memory. (Larger blocks
-// are mmap'd and every one is faulted in afresh.)
-constexpr size_t kJsChunkBytes = 64 * 1024;
-
-// One chunk for JS with a spare byte in front of the data: lib/runtime
-// pushes the Buffer from offset 1, and the REST attach writes its channel
-// byte into the spare one, so [channel] + data goes out as one WebSocket
-// message without copying the data a second time (lib/runtime/chunk-headroom.ts).
-Napi::Value JsChunk(Napi::Env env, const char* data, size_t len) {
-  Napi::Buffer<char> chunk = Napi::Buffer<char>::New(env, len + 1);
-  chunk.Data()[0] = 0;
-  std::memcpy(chunk.Data() + 1, data, len);
-  return chunk;
-}
-
-Napi::Value ToBuffer(Napi::Env env, const std::string* bytes) {
-  if (bytes == nullptr) return env.Undefined();
-  if (bytes->size() <= kJsChunkBytes) return JsChunk(env, bytes->data(), bytes->size());
-  size_t pieces = (bytes->size() + kJsChunkBytes - 1) / kJsChunkBytes;
-  Napi::Array list = Napi::Array::New(env, pieces);
-  for (size_t i = 0; i < pieces; ++i) {
-    size_t offset = i * kJsChunkBytes;
-    size_t len = std::min(kJsChunkBytes, bytes->size() - offset);
-    list.Set(static_cast<uint32_t>(i), JsChunk(env, bytes->data() + offset, len));
+// Output goes to JS copied into Buffers of at most OutputChunk::kMaxBytes of
+// data (the size Node itself reads pipes with, served by malloc from
+// recycled memory: larger ones would be mmap'd and faulted in afresh), each
+// with a spare byte in front of the data: lib/runtime pushes the Buffer from
+// offset 1, and the REST attach writes its channel byte into the spare one,
+// so [channel] + data goes out as one WebSocket message without copying the
+// data a second time (lib/runtime/chunk-headroom.ts). Chunks are packed:
+// many small ones (a command writing a little at a time) become few Buffers,
+// so JS pays its costs per Buffer (a push, a 'data' event) per 64 KiB, for
+// the same one copy.
+Napi::Value ToBuffer(Napi::Env env, const OutputChunks* chunks) {
+  if (chunks == nullptr) return env.Undefined();
+  size_t total = 0;
+  for (const OutputChunk& chunk : *chunks) total += chunk.size();
+  if (total == 0) return env.Undefined();
+  const size_t count = (total + OutputChunk::kMaxBytes - 1) / OutputChunk::kMaxBytes;
+  Napi::Array list;
+  if (count > 1) list = Napi::Array::New(env, count);
+  Napi::Value last;
+  size_t from = 0;  // bytes of chunks->at(next) already packed
+  auto next = chunks->begin();
+  for (size_t i = 0; i < count; ++i) {
+    const size_t length = std::min(OutputChunk::kMaxBytes, total - i * OutputChunk::kMaxBytes);
+    Napi::Buffer<char> buffer = Napi::Buffer<char>::New(env, length + 1);
+    char* to = buffer.Data();
+    *to++ = 0;  // the spare byte
+    for (size_t left = length; left > 0;) {
+      const size_t n = std::min(left, next->size() - from);
+      std::memcpy(to, next->data() + from, n);
+      to += n;
+      left -= n;
+      from += n;
+      if (from == next->size()) {
+        ++next;
+        from = 0;
+      }
+    }
+    if (count > 1) list.Set(static_cast<uint32_t>(i), buffer);
+    last = buffer;
   }
-  return list;
+  return count > 1 ? Napi::Value(list) : last;
 }
 
 // listener(stdout?, stderr?, exitCode?, complete, reason?)
@@ -431,7 +445,29 @@ void RuntimeCore::SetListener(Napi::Env /*env*/, const std::shared_ptr<ExecCore>
   listeners_[exec.get()] = Listener{Napi::Persistent(listener), exec};
 }
 
-void RuntimeCore::DropListener(ExecCore* exec) { listeners_.erase(exec); }
+void RuntimeCore::DropListener(Napi::Env env, ExecCore* exec) {
+  auto it = listeners_.find(exec);
+  if (it == listeners_.end()) return;
+  if (it->second.readHeld) EndWork(env);
+  listeners_.erase(it);
+}
+
+void RuntimeCore::UpdateReadHold(Napi::Env env, ExecCore& exec) {
+  if (!exec.exitDelivered || exec.completeDelivered) return;  // before the exit, the listener is held anyway
+  auto it = listeners_.find(&exec);
+  if (it == listeners_.end()) return;
+  Listener& listener = it->second;
+  const bool hold = exec.ReadPending();
+  if (hold == listener.readHeld) return;
+  listener.readHeld = hold;
+  if (hold) {
+    listener.fn.Ref();
+    BeginWork(env);
+  } else {
+    listener.fn.Unref();
+    EndWork(env);
+  }
+}
 
 bool RuntimeCore::ReserveOutputMemory(size_t bytes) {
   uint64_t budget = outputMemoryBudget_.load(std::memory_order_relaxed);
@@ -468,7 +504,7 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
     exec.Discard(ExecCore::kStdout);
     exec.Discard(ExecCore::kStderr);
     exec.completeDelivered = true;
-    listeners_.erase(it);
+    DropListener(env, &exec);
     return;
   }
   ExecCore::Output out = exec.TakeOutput();
@@ -488,15 +524,18 @@ void RuntimeCore::DeliverOutput(Napi::Env env, ExecCore& exec) {
     // must not keep a process from exiting, as an unread pipe would not).
     EndWork(env);
     ReapExecution(env, exec.shared_from_this());
-    // From now on only the reader keeps this execution: an Execution dropped
-    // with unread output must be collectable (NativeExecution's finalizer
-    // then discards what is held).
+    // From now on only a read in progress keeps this execution (held again
+    // below while one is pending: UpdateReadHold): an Execution dropped with
+    // unread output must be collectable (NativeExecution's finalizer then
+    // discards what is held).
     auto held = listeners_.find(&exec);
     if (held != listeners_.end() && !out.complete) held->second.fn.Unref();
   }
   if (out.complete) {
     exec.completeDelivered = true;
-    listeners_.erase(&exec);
+    DropListener(env, &exec);
+  } else {
+    UpdateReadHold(env, exec);
   }
   if (thrown) std::rethrow_exception(thrown);
 }

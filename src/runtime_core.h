@@ -85,7 +85,14 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
 
   // Execution streams: the JS listener for an execution's output and exit.
   void SetListener(Napi::Env env, const std::shared_ptr<ExecCore>& exec, Napi::Function listener);
-  void DropListener(ExecCore* exec);
+  void DropListener(Napi::Env env, ExecCore* exec);
+  // After the exit, an execution is held (its listener, and so its JS
+  // objects, strongly; the event loop alive) only while one of its streams
+  // has asked for output that is there to be handed over: a read in
+  // progress, as a pipe being read holds a child process's stream. Otherwise
+  // only its reader holds it, so an Execution dropped with unread output is
+  // collected. Call whenever a stream asked, was answered or was discarded.
+  void UpdateReadHold(Napi::Env env, ExecCore& exec);
   void DeliverOutput(Napi::Env env, ExecCore& exec);
   void DeliverCloseDone(Napi::Env env);
 
@@ -156,6 +163,7 @@ class RuntimeCore : public std::enable_shared_from_this<RuntimeCore> {
   struct Listener {
     Napi::FunctionReference fn;
     std::shared_ptr<ExecCore> exec;
+    bool readHeld = false;  // UpdateReadHold: a strong reference and a BeginWork
   };
   std::unordered_map<const ExecCore*, Listener> listeners_;
   std::vector<Napi::Promise::Deferred> closeWaiters_;

@@ -42,24 +42,37 @@ bl_code set_error(bl_error* err, const Failure& f) {
   return f.code;
 }
 
-bool valid_utf8(const char* s, size_t n) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s);
-  for (size_t i = 0; i < n;) {
+size_t valid_utf8_prefix(const unsigned char* p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      // ASCII, nearly all output: eight bytes per test while no byte has its high bit set.
+      for (uint64_t word; i + 8 <= n; i += 8) {
+        std::memcpy(&word, p + i, 8);
+        if (word & 0x8080808080808080ull) break;
+      }
+      while (i < n && p[i] < 0x80) i++;
+      continue;
+    }
     unsigned c = p[i];
-    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
+    size_t len = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (len == 0 || i + len > n) return i;
     unsigned lo = 0x80, hi = 0xBF;
     if (c == 0xE0) lo = 0xA0;
     if (c == 0xED) hi = 0x9F;
     if (c == 0xF0) lo = 0x90;
     if (c == 0xF4) hi = 0x8F;
     for (size_t k = 1; k < len; k++) {
-      if (p[i + k] < lo || p[i + k] > hi) return false;
+      if (p[i + k] < lo || p[i + k] > hi) return i;
       lo = 0x80, hi = 0xBF;
     }
     i += len;
   }
-  return true;
+  return n;
+}
+
+bool valid_utf8(const char* s, size_t n) {
+  return valid_utf8_prefix(reinterpret_cast<const unsigned char*>(s), n) == n;
 }
 
 bool parse_str(const char* s, std::string* out, bl_error* err, bl_code* rc) {

@@ -74,6 +74,8 @@ bl_code set_error(bl_error* err, const Failure& f);
 // The "null pointer"/"invalid UTF-8" quirk of libboxlite's string parsing:
 // out_error gets Internal, the function returns InvalidArgument (ABI §1).
 bool parse_str(const char* s, std::string* out, bl_error* err, bl_code* rc);
+// How many leading bytes of p[0..n) are complete, valid UTF-8 sequences.
+size_t valid_utf8_prefix(const unsigned char* p, size_t n);
 bool valid_utf8(const char* s, size_t n);
 
 // A callback's error argument: a temporary, message freed after the call.

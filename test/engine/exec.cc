@@ -28,48 +28,84 @@ extern char** environ;
 
 namespace engine {
 
-// Output is text after a streaming UTF-8 decoder, like libboxlite's: invalid
-// bytes become U+FFFD, a sequence split across reads is carried over.
-static std::string decode_utf8(std::string& carry, const char* data, size_t n, bool final) {
-  std::string joined;
-  if (!carry.empty()) {
-    joined = carry + std::string(data, n);
-    data = joined.data();
-    n = joined.size();
+// Bytes one read(2) of an output pipe takes at most: the size Node itself
+// reads pipes with. Each read gets a buffer of its own, which becomes the
+// payload of the event that carries it (no copy when the bytes are valid
+// UTF-8), so it is freed by whichever thread drains the event. It stays below
+// glibc's mmap threshold (the addon pins it at 256 KiB), so malloc recycles
+// these buffers instead of mapping, faulting in and unmapping each one.
+constexpr size_t kReadBytes = 64 << 10;
+
+// Output bytes on their way to a stream's callback, owned by exactly one
+// place at a time (a read, then the event).
+struct OutputBytes {
+  std::unique_ptr<char[]> data;
+  size_t size = 0;
+
+  static OutputBytes copy_of(const char* p, size_t n) {
+    OutputBytes b{std::unique_ptr<char[]>(new char[n]), n};
+    if (n) memcpy(b.data.get(), p, n);
+    return b;
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(data);
+};
+
+// p[0..n) does not start with a complete, valid sequence (n > 0): the length
+// of its maximal invalid subpart (one U+FFFD replaces it), and whether those
+// bytes are instead a valid sequence cut off by the end of the data.
+static size_t broken_sequence(const unsigned char* p, size_t n, bool* cut) {
+  unsigned c = p[0];
+  size_t need = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  *cut = false;
+  if (!need) return 1;
+  unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  size_t k = 1;
+  while (k < need && k < n && p[k] >= lo && p[k] <= hi) k++, lo = 0x80, hi = 0xBF;
+  *cut = k < need && k == n;
+  return k;
+}
+
+// Output is text after a streaming UTF-8 decoder, like libboxlite's: invalid
+// bytes become U+FFFD (one per maximal invalid subpart), a sequence split
+// across reads is carried over to the next. `in` is what one read returned
+// (empty at the end of the stream, `final`). Valid text with nothing carried,
+// nearly all output, comes back as the very buffer that was read: no copy.
+static OutputBytes decode_utf8(std::string& carry, OutputBytes in, bool final) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data.get());
+  if (carry.empty()) {
+    size_t ok = valid_utf8_prefix(p, in.size);
+    if (ok == in.size) return in;
+    bool cut = false;
+    size_t broken = broken_sequence(p + ok, in.size - ok, &cut);
+    if (cut && !final) {  // ok + broken == in.size: only the last sequence is split
+      carry.assign(in.data.get() + ok, broken);
+      in.size = ok;
+      return in;
+    }
+  }
+  // Invalid bytes, or a carried sequence to complete: a new text.
+  std::string joined = carry;
+  if (in.size) joined.append(in.data.get(), in.size);  // none at the end of the stream
+  p = reinterpret_cast<const unsigned char*>(joined.data());
+  const size_t n = joined.size();
   static const char kReplacement[] = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(n);
-  size_t i = 0;
-  while (i < n) {
-    if (p[i] < 0x80) {
-      size_t j = i;
-      while (j < n && p[j] < 0x80) j++;
-      out.append(data + i, j - i);
-      i = j;
-      continue;
-    }
-    unsigned c = p[i];
-    size_t need = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (!need) {
-      out += kReplacement, i++;
-      continue;
-    }
-    unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-    size_t k = 1;
-    while (k < need && i + k < n && p[i + k] >= lo && p[i + k] <= hi) k++, lo = 0x80, hi = 0xBF;
-    if (k == need) {
-      out.append(data + i, need), i += need;
-    } else if (i + k == n && !final) {
-      carry.assign(data + i, n - i);
-      return out;
-    } else {
-      out += kReplacement, i += k;  // one U+FFFD per maximal invalid subpart
-    }
-  }
   carry.clear();
-  return out;
+  for (size_t i = 0; i < n;) {
+    size_t ok = valid_utf8_prefix(p + i, n - i);
+    out.append(joined, i, ok);
+    i += ok;
+    if (i == n) break;
+    bool cut = false;
+    size_t broken = broken_sequence(p + i, n - i, &cut);
+    if (cut && !final) {
+      carry.assign(joined, i, broken);
+      break;
+    }
+    out += kReplacement;
+    i += broken;
+  }
+  return OutputBytes::copy_of(out.data(), out.size());
 }
 
 // Output a stream has posted that the caller has not drained yet. The pump
@@ -210,29 +246,41 @@ struct ExecState {
     exited_cv.notify_all();
   }
   void run();
-  void read_stream(Stream& s, std::vector<std::string>& got, bool after_exit, size_t room, char* buf, size_t size);
+  void read_stream(Stream& s, std::vector<OutputBytes>& got, bool after_exit, size_t room);
   void flush_stdin();
-  void collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std::vector<std::string>& got);
+  void collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std::vector<OutputBytes>& got);
   void claim_exit_locked(std::vector<std::unique_ptr<Event>>& evs, int code);
   void owed_locked(std::vector<std::unique_ptr<Event>>& evs);
 };
 
 // Reads at most `room` bytes. After the exit, "nothing more now" is the end
 // of the stream: output of orphaned grandchildren is not part of the execution.
-void ExecState::read_stream(Stream& s, std::vector<std::string>& got, bool after_exit, size_t room, char* buf, size_t size) {
+void ExecState::read_stream(Stream& s, std::vector<OutputBytes>& got, bool after_exit, size_t room) {
+  std::unique_ptr<char[]> buf;  // handed on with what was read into it, else reused
   for (int round = 0; s.fd >= 0 && room > 0 && round < 16; round++) {
-    ssize_t n = read(s.fd, buf, std::min(size, room));
+    if (!buf) buf.reset(new char[kReadBytes]);
+    const size_t want = std::min(kReadBytes, room);
+    ssize_t n = read(s.fd, buf.get(), want);
     if (n > 0) {
       room -= static_cast<size_t>(n);
-      std::string text = decode_utf8(s.carry, buf, static_cast<size_t>(n), false);
-      if (!text.empty()) got.push_back(std::move(text));
+      // A short read emptied the pipe: poll says when there is more (one
+      // read(2) per wake-up fewer, as libuv does). After the exit, reading
+      // goes on until "nothing more now", which ends the stream.
+      const bool drained = static_cast<size_t>(n) < want && !after_exit;
+      // A short read gets a buffer of its own size: a mostly empty 64 KiB
+      // buffer per line of a chatty command would hold many times its bytes.
+      OutputBytes bytes = static_cast<size_t>(n) >= kReadBytes / 2 ? OutputBytes{std::move(buf), static_cast<size_t>(n)}
+                                                                   : OutputBytes::copy_of(buf.get(), static_cast<size_t>(n));
+      OutputBytes text = decode_utf8(s.carry, std::move(bytes), false);
+      if (text.size) got.push_back(std::move(text));
+      if (drained) return;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN && !after_exit) return;
     // EOF, EIO (a pty whose other side closed), or "nothing more now" after the process exited.
-    std::string tail = decode_utf8(s.carry, nullptr, 0, true);
-    if (!tail.empty()) got.push_back(std::move(tail));
+    OutputBytes tail = decode_utf8(s.carry, OutputBytes{}, true);
+    if (tail.size) got.push_back(std::move(tail));
     close(s.fd);
     s.fd = -1;
   }
@@ -269,23 +317,26 @@ void ExecState::flush_stdin() {
 }
 
 // Hands decoded output to its callback, or keeps it until one is registered.
-void ExecState::collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std::vector<std::string>& got) {
+void ExecState::collect(std::vector<std::unique_ptr<Event>>& evs, Stream& s, std::vector<OutputBytes>& got) {
   if (!s.registered) {
-    for (auto& t : got) s.pending += t;
+    for (auto& t : got) s.pending.append(t.data.get(), t.size);
     return;
   }
-  if (!s.pending.empty()) got.insert(got.begin(), std::move(s.pending)), s.pending.clear();
+  if (!s.pending.empty()) {
+    got.insert(got.begin(), OutputBytes::copy_of(s.pending.data(), s.pending.size()));
+    std::string().swap(s.pending);
+  }
   for (auto& t : got) {
-    WindowCredit credit(s.window, t.size());
+    WindowCredit credit(s.window, t.size);
     evs.push_back(make_event([cb = s.cb, ud = s.ud, text = std::move(t), credit = std::move(credit)] {
-      cb(reinterpret_cast<const uint8_t*>(text.data()), text.size(), ud);
+      cb(reinterpret_cast<const uint8_t*>(text.data.get()), text.size, ud);
     }));
   }
 }
 
-static size_t sum_size(const std::vector<std::string>& v) {
+static size_t sum_size(const std::vector<OutputBytes>& v) {
   size_t n = 0;
-  for (auto& t : v) n += t.size();
+  for (auto& t : v) n += t.size;
   return n;
 }
 
@@ -294,7 +345,6 @@ void ExecState::run() {
   sigemptyset(&pipe_set);
   sigaddset(&pipe_set, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_set, nullptr);
-  std::vector<char> buf(1 << 18);
   for (;;) {
     pollfd fds[5];
     int nf = 0, i_out = -1, i_err = -1, i_pid = -1;
@@ -333,9 +383,9 @@ void ExecState::run() {
       }
     }
     flush_stdin();
-    std::vector<std::string> got_out, got_err;
-    if (i_out >= 0 && fds[i_out].revents) read_stream(out, got_out, false, room_out, buf.data(), buf.size());
-    if (i_err >= 0 && fds[i_err].revents) read_stream(err, got_err, false, room_err, buf.data(), buf.size());
+    std::vector<OutputBytes> got_out, got_err;
+    if (i_out >= 0 && fds[i_out].revents) read_stream(out, got_out, false, room_out);
+    if (i_err >= 0 && fds[i_err].revents) read_stream(err, got_err, false, room_err);
     {
       std::lock_guard<std::mutex> lk(mu);
       if (!exited && (pidfd < 0 || (i_pid >= 0 && fds[i_pid].revents))) observe_exit_locked();
@@ -352,8 +402,8 @@ void ExecState::run() {
         std::lock_guard<std::mutex> lk(mu);
         room_out = out.room_locked(), room_err = err.room_locked();
       }
-      read_stream(out, got_out, true, room_out - std::min(room_out, sum_size(got_out)), buf.data(), buf.size());
-      read_stream(err, got_err, true, room_err - std::min(room_err, sum_size(got_err)), buf.data(), buf.size());
+      read_stream(out, got_out, true, room_out - std::min(room_out, sum_size(got_out)));
+      read_stream(err, got_err, true, room_err - std::min(room_err, sum_size(got_err)));
     }
     std::vector<std::unique_ptr<Event>> evs;
     bool quit;
