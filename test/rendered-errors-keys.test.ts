@@ -6,27 +6,9 @@
 // for (requestIdIsPlain) gives the same bytes as one checked here.
 import { describe, expect, it } from 'vitest';
 import { BoxliteError, NotFoundError } from '../lib/errors/errors';
-import { errorResponse, serializeErrorBody } from '../lib/errors/error-response';
-import { HttpStatusError, httpError } from '../lib/http/protocol/http-error';
-import { type ErrorContext, renderError } from '../lib/http/protocol/respond';
+import { httpError } from '../lib/http/protocol/http-error';
 import { MAX_RENDERED_ERRORS, RenderedErrors, renderedErrorKey } from '../lib/http/protocol/rendered-errors';
-
-function fresh(err: unknown, ctx: ErrorContext) {
-  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal, includeBoxliteCode: true });
-  const headers = r.headers;
-  headers['X-Request-Id'] = ctx.requestId;
-  if (err instanceof HttpStatusError && err.headers) Object.assign(headers, err.headers);
-  const body = serializeErrorBody(r.body);
-  headers['Content-Length'] = String(Buffer.byteLength(body));
-  return { status: r.status, headers, body, code: r.body.error.code };
-}
-
-function expectFresh(err: unknown, ctx: ErrorContext): void {
-  const got = renderError(err, ctx);
-  const want = fresh(err, ctx);
-  expect(got).toEqual(want);
-  expect(Object.keys(got.headers)).toEqual(Object.keys(want.headers));
-}
+import { expectSameAnswer } from './rendered-error-reference';
 
 describe('kept error answers, keyed by message then the rest', () => {
   it('one message, every other difference: each its own answer, twice in any order', () => {
@@ -48,8 +30,8 @@ describe('kept error answers, keyed by message then the rest', () => {
     for (let round = 0; round < 2; round++) {
       for (const make of [...variants, ...variants.slice().reverse()]) {
         for (const exposeInternal of [undefined, true, false]) {
-          expectFresh(make(), { requestId: 'r-1', exposeInternal });
-          expectFresh(make(), { requestId: 'r-2', requestIdIsPlain: true, exposeInternal });
+          expectSameAnswer(make(), { requestId: 'r-1', exposeInternal });
+          expectSameAnswer(make(), { requestId: 'r-2', requestIdIsPlain: true, exposeInternal });
         }
       }
     }
@@ -94,6 +76,6 @@ describe('kept error answers, keyed by message then the rest', () => {
     const kept = new RenderedErrors();
     expect(kept.lookup(httpError(400, 'x'), 'has space', true)).toBeNull();
     expect(kept.lookup(httpError(400, 'x'), 'plain-id', true, true)).not.toBeNull();
-    expectFresh(httpError(400, 'x'), { requestId: 'has space' });
+    expectSameAnswer(httpError(400, 'x'), { requestId: 'has space' });
   });
 });

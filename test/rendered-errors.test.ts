@@ -1,31 +1,14 @@
 // Kept error answers (lib/http/protocol/rendered-errors.ts) must be exactly
 // what rendering the error afresh gives: same status, headers (and their
-// order), body bytes and code, for every request id. The reference below is
-// renderError's uncached path, written out.
+// order), body bytes and code, for every request id. The reference is
+// renderError's uncached path, written out (rendered-error-reference.ts).
 import { describe, expect, it } from 'vitest';
 import { BoxliteError, NotFoundError } from '../lib/errors/errors';
-import { errorResponse, serializeErrorBody } from '../lib/errors/error-response';
-import { HttpStatusError, httpError, methodNotAllowed, unauthenticated } from '../lib/http/protocol/http-error';
+import { httpError, methodNotAllowed, unauthenticated } from '../lib/http/protocol/http-error';
 import { type ErrorContext, renderError } from '../lib/http/protocol/respond';
 import { MAX_RENDERED_ERRORS, RenderedErrors, renderedErrorKey } from '../lib/http/protocol/rendered-errors';
 import { invalid } from '../lib/http/protocol/validate';
-
-function reference(err: unknown, ctx: ErrorContext) {
-  const r = errorResponse(err, { requestId: ctx.requestId, exposeInternal: ctx.exposeInternal, includeBoxliteCode: true });
-  const headers = r.headers;
-  headers['X-Request-Id'] = ctx.requestId;
-  if (err instanceof HttpStatusError && err.headers) Object.assign(headers, err.headers);
-  const body = serializeErrorBody(r.body);
-  headers['Content-Length'] = String(Buffer.byteLength(body));
-  return { status: r.status, headers, body, code: r.body.error.code };
-}
-
-function expectSameAnswer(err: unknown, ctx: ErrorContext): void {
-  const want = reference(err, ctx);
-  const got = renderError(err, ctx);
-  expect(got).toEqual(want);
-  expect(Object.keys(got.headers)).toEqual(Object.keys(want.headers));
-}
+import { expectSameAnswer } from './rendered-error-reference';
 
 const IDS = ['0f8e3a52-2b7c-4f55-9d0e-8f1e2a3b4c5d', 'caller.id_1-2', 'x'];
 
