@@ -50,6 +50,16 @@ function indent(text) {
   return text.trim().split('\n').map((l) => `      ${l}`).join('\n');
 }
 
+/** node_modules directories in the parents of `dir`, where Node would also look for packages. */
+function ancestorNodeModules(dir) {
+  const found = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    const candidate = path.join(d, 'node_modules');
+    if (fs.existsSync(candidate)) found.push(candidate);
+    if (path.dirname(d) === d) return found;
+  }
+}
+
 /** npm pack --json's answer; lifecycle scripts print to the same stdout before it. */
 function packJson(out) {
   const start = out.startsWith('[\n') ? 0 : out.lastIndexOf('\n[\n') + 1;
@@ -119,6 +129,16 @@ const TYPE_SETTINGS = [
 // async for one step: a port held open while the CLI tries it.
 (async () => {
 try {
+  // The consumer projects below must see only what they install: Node also
+  // resolves packages from node_modules in every parent directory, so one
+  // left in the temp dir's parents (say /tmp/node_modules) would hand them
+  // this repository's devDependencies (cmake-js) and fake a fresh machine.
+  step('scratch directory');
+  const leaked = ancestorNodeModules(work);
+  if (!check(leaked.length === 0, `no node_modules above ${work}${leaked.length ? `: found ${leaked.join(', ')} (remove it)` : ''}`)) {
+    throw new Error('the scratch directory is not clean');
+  }
+
   step('npm pack (prepack builds dist/ and the prebuilds)');
   const packed = run('npm', ['pack', '--json', '--pack-destination', work], {
     cwd: root, env: { ...process.env, BOXLITE_RELEASE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
