@@ -469,27 +469,26 @@ void RuntimeCore::UpdateReadHold(Napi::Env env, ExecCore& exec) {
   }
 }
 
-bool RuntimeCore::ReserveOutputMemory(size_t bytes) {
-  uint64_t budget = outputMemoryBudget_.load(std::memory_order_relaxed);
-  uint64_t used = outputMemory_.load(std::memory_order_relaxed);
+namespace {
+// Adds `bytes` to `used` unless that would pass `budget`: one atomic step, so
+// concurrent reservations can never overshoot together.
+bool TryReserve(std::atomic<uint64_t>& used, const std::atomic<uint64_t>& budget, uint64_t bytes) {
+  const uint64_t limit = budget.load(std::memory_order_relaxed);
+  uint64_t now = used.load(std::memory_order_relaxed);
   do {
-    if (used + bytes > budget) return false;
-  } while (!outputMemory_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+    if (now + bytes > limit) return false;
+  } while (!used.compare_exchange_weak(now, now + bytes, std::memory_order_relaxed));
   return true;
 }
+}  // namespace
+
+bool RuntimeCore::ReserveOutputMemory(size_t bytes) { return TryReserve(outputMemory_, outputMemoryBudget_, bytes); }
 
 void RuntimeCore::ReleaseOutputMemory(size_t bytes) {
   if (bytes > 0) outputMemory_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
-bool RuntimeCore::ReserveOutputSpill(uint64_t bytes) {
-  uint64_t budget = outputSpillBudget_.load(std::memory_order_relaxed);
-  uint64_t used = outputSpill_.load(std::memory_order_relaxed);
-  do {
-    if (used + bytes > budget) return false;
-  } while (!outputSpill_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
-  return true;
-}
+bool RuntimeCore::ReserveOutputSpill(uint64_t bytes) { return TryReserve(outputSpill_, outputSpillBudget_, bytes); }
 
 void RuntimeCore::ReleaseOutputSpill(uint64_t bytes) {
   if (bytes > 0) outputSpill_.fetch_sub(bytes, std::memory_order_relaxed);
