@@ -14,6 +14,7 @@ import { OutputLimitError } from '../runtime/output-limit-error';
 import { AttachConnection, type AttachOptions } from './attach-connection';
 import type { HttpClient } from './http-client';
 import { segment } from './http-client';
+import { settleAfterPendingTicks } from '../runtime/settle-after-ticks';
 
 /** How the server's error frame reports a failed stdin write (lib/http/exec/exec-session.ts). */
 const STDIN_FAILURE = 'stdin: ';
@@ -135,7 +136,8 @@ export class RemoteExecution implements ExecutionApi {
    * no exit frame can come (refused, or the re-attach budget ran out).
    */
   wait(): Promise<number> {
-    return this.#done;
+    // A tick late: 'data' listeners attached just before see every byte first (settle-after-ticks.ts).
+    return settleAfterPendingTicks(this.#done);
   }
 
   /** Over REST the exit is known with the exit frame, so this settles with wait(). */

@@ -43,6 +43,7 @@ import type {
   RuntimeRestOptions,
 } from './runtime-types';
 import { OutputLimitError } from './output-limit-error';
+import { settleAfterPendingTicks } from './settle-after-ticks';
 // A cycle by design: lib/remote uses this module's argument checks (plain
 // functions, read at call time), and nothing here runs at load time.
 import { RemoteRuntime } from '../remote/remote-runtime';
@@ -424,7 +425,8 @@ export class Execution implements ExecutionApi {
    * ResourceExhaustedError) when killed for exceeding the output limit.
    */
   wait(): Promise<number> {
-    return this.#done;
+    // A tick late: 'data' listeners attached just before see every byte first (settle-after-ticks.ts).
+    return settleAfterPendingTicks(this.#done);
   }
 
   /**
