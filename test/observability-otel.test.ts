@@ -5,6 +5,7 @@
 // without double counting; and the package working, and saying what is
 // missing, where @opentelemetry/api is not installed.
 import { spawnSync } from 'node:child_process';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SpanKind, propagation } from '@opentelemetry/api';
@@ -168,6 +169,43 @@ describe('process-wide (instrumentOpenTelemetry)', () => {
     await createBox(plain.origin);
     const after = await global.metrics();
     expect(count(after)).toBe(1); // stopped: nothing more recorded
+  });
+});
+
+describe('process-wide spans continue the request\'s trace', () => {
+  it('a request carrying traceparent gets its span in that trace, though channel messages carry no headers', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    const global = sdk();
+    const messages: object[] = [];
+    const onMessage = (m: unknown) => { messages.push(m as object); };
+    diagnosticsChannel.subscribe('boxlite:http.response', onMessage);
+    cleanups.push(() => diagnosticsChannel.unsubscribe('boxlite:http.response', onMessage));
+    const stop = instrumentOpenTelemetry({ meterProvider: global.meterProvider, tracerProvider: global.tracerProvider });
+    cleanups.push(stop);
+    const s = await served();
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const parentId = 'b7ad6b7169203331';
+    expect((await request(`${s.origin}/v1/config`, { headers: { traceparent: `00-${traceId}-${parentId}-01` } })).status).toBe(200);
+    expect((await request(`${s.origin}/v1/boxes/no-such-box`)).status).toBe(404);
+    await until(() => global.spans.getFinishedSpans().length === 2, 5000, 'two spans');
+    const [continued, root] = global.spans.getFinishedSpans();
+    expect(continued.name).toBe('GET /v1/config');
+    expect(continued.spanContext().traceId).toBe(traceId);
+    expect(continued.parentSpanContext?.spanId).toBe(parentId);
+    expect(root.name).toBe('GET /v1/{prefix}/boxes/{box_id}');
+    expect(root.spanContext().traceId).not.toBe(traceId);
+    expect(root.parentSpanContext).toBeUndefined();
+    // What subscribers see is unchanged: no header, no context in the message.
+    expect(messages).toHaveLength(2);
+    for (const m of messages) {
+      expect(Object.keys(m).sort()).toEqual(['aborted', 'durationMs', 'errorCode', 'method', 'requestId', 'route', 'status']);
+    }
+    expect(JSON.stringify(messages)).not.toContain(parentId);
+
+    stop();
+    expect((await request(`${s.origin}/v1/config`, { headers: { traceparent: `00-${traceId}-${parentId}-01` } })).status).toBe(200);
+    expect(global.spans.getFinishedSpans()).toHaveLength(2); // stopped: no capture, no span
   });
 });
 

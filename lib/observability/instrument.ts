@@ -8,6 +8,7 @@ import { recordedByHandler } from './handler-events';
 import { liveHandlers } from './live-handlers';
 import { OpenTelemetryRecorder } from './opentelemetry';
 import type { OpenTelemetryOptions } from './otel-options';
+import { addParentCapture, parentOfMessage } from './trace-parents';
 
 /**
  * Starts recording; returns the function that stops it. Handlers that record
@@ -17,7 +18,7 @@ import type { OpenTelemetryOptions } from './otel-options';
 export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): () => void {
   const recorder = new OpenTelemetryRecorder(options, () => liveHandlers().filter((h) => !h.ownRecorder));
   const onResponse = (message: unknown) => {
-    if (!recordedByHandler.has(message as object)) recorder.recordResponse(message as HttpResponseMessage);
+    if (!recordedByHandler.has(message as object)) recorder.recordResponse(message as HttpResponseMessage, parentOfMessage(message as object));
   };
   const onRejection = (message: unknown) => {
     if (!recordedByHandler.has(message as object)) recorder.recordRejection(message as LimitRejectionMessage);
@@ -25,6 +26,8 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): () 
   const onReap = (message: unknown) => {
     if (!recordedByHandler.has(message as object)) recorder.recordReap();
   };
+  // Spans continue the request's trace: the handler captures it as the request arrives.
+  const removeCapture = addParentCapture((req) => recorder.parentOf(req));
   diagnosticsChannel.subscribe(CHANNEL_NAMES.httpResponse, onResponse);
   diagnosticsChannel.subscribe(CHANNEL_NAMES.limitRejection, onRejection);
   diagnosticsChannel.subscribe(CHANNEL_NAMES.execReap, onReap);
@@ -32,6 +35,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): () 
   return () => {
     if (stopped) return;
     stopped = true;
+    removeCapture();
     diagnosticsChannel.unsubscribe(CHANNEL_NAMES.httpResponse, onResponse);
     diagnosticsChannel.unsubscribe(CHANNEL_NAMES.limitRejection, onRejection);
     diagnosticsChannel.unsubscribe(CHANNEL_NAMES.execReap, onReap);

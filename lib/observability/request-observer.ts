@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PrefixPolicy } from '../http/routing/prefix';
 import { type HttpResponseMessage, httpResponseChannel } from './channels';
 import { routeTemplate } from './route-template';
+import { captureParent, parentsWanted, rememberParent } from './trace-parents';
 
 const ERROR_CODE = Symbol('boxlite.errorCode');
 type Marked = ServerResponse & { [ERROR_CODE]?: string };
@@ -48,7 +49,7 @@ export class RequestObserver {
   /** Times `res` from now to its close. `afterV1`: the path after /v1/, or null outside /v1. */
   observe(req: IncomingMessage, res: ServerResponse, requestId: string, afterV1: string | null): void {
     const startedAt = performance.now();
-    const parent = this.#local?.parentOf(req);
+    const parent = this.#parentOf(req);
     res.once('close', () => {
       this.#publish(parent, {
         requestId,
@@ -65,7 +66,7 @@ export class RequestObserver {
   /** A WebSocket upgrade has no response object: the handler says when and how it was answered. */
   observeUpgrade(req: IncomingMessage, requestId: string, afterV1: string): UpgradeObservation {
     const startedAt = performance.now();
-    const parent = this.#local?.parentOf(req);
+    const parent = this.#parentOf(req);
     let done = false;
     return {
       answered: (status, errorCode) => {
@@ -84,9 +85,20 @@ export class RequestObserver {
     };
   }
 
+  /**
+   * The trace context to continue, captured as the request arrives: for this
+   * handler's own recorder, else for a process-wide one (trace-parents.ts).
+   */
+  #parentOf(req: IncomingMessage): unknown {
+    if (this.#local !== null) return this.#local.parentOf(req);
+    return parentsWanted() ? captureParent(req) : undefined;
+  }
+
   #publish(parent: unknown, message: HttpResponseMessage): void {
     if (this.#local !== null) {
       try { this.#local.record(message, parent); } catch { /* a recorder must not break serving */ }
+    } else {
+      rememberParent(message, parent);
     }
     if (httpResponseChannel.hasSubscribers) httpResponseChannel.publish(message);
   }
