@@ -16,11 +16,13 @@
 //   box.snapshot.*, cloneBox, export and importBox (capability gates).
 // - HEAD P/boxes/{id} (box exists) and GET /v1/me: BoxLite's Rust client has
 //   exists() and whoami(), but the Node binding exposes neither (checked below).
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerTokenAuth } from '../lib/http';
+import { CHANNEL_NAMES, type ExecReapMessage } from '../lib/observability/channels';
 import { type AttachProxy, type UpgradeAction, startAttachProxy } from './attach-proxy';
 import { type Answer, type Served, expectEnvelope, request, serve } from './http-support';
 
@@ -40,14 +42,14 @@ const sent: string[] = [];
  * What the proxy does with the next attach upgrades, first to last (then: pass).
  * Queued before the exec: the client attaches in the background after exec() resolved.
  */
-const upgradePlans: Array<(path: string) => Promise<UpgradeAction>> = [];
+const upgradePlans: Array<(urlPath: string) => Promise<UpgradeAction>> = [];
 
 function rest(origin: string, extra: Record<string, unknown> = {}): Any {
   return sdk.JsBoxlite.rest(new sdk.BoxliteRestOptions({ url: origin, ...extra }));
 }
 
-function probe(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
-  return request(`${s.origin}${path}`, { method, headers: { ...PROBE, ...headers } });
+function probe(urlPath: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
+  return request(`${s.origin}${urlPath}`, { method, headers: { ...PROBE, ...headers } });
 }
 
 async function readAll(stream: Any): Promise<string> {
@@ -91,7 +93,8 @@ beforeAll(async () => {
     if (req.headers['x-parity-probe'] === undefined) sent.push(`${req.method} ${req.url}`);
   });
   s.server.prependListener('upgrade', (req) => { sent.push(`WS ${req.url}`); });
-  proxy = await startAttachProxy(s.origin, async (path) => (upgradePlans.shift() ?? (async () => ({ kind: 'pass' }) as const))(path));
+  const pass = async (): Promise<UpgradeAction> => ({ kind: 'pass' });
+  proxy = await startAttachProxy(s.origin, (urlPath) => (upgradePlans.shift() ?? pass)(urlPath));
 });
 afterAll(async () => {
   await proxy?.close();
@@ -162,6 +165,14 @@ describe('execution resize: execution.resizeTty(rows, cols) -> POST .../resize',
     expect((await ex.wait()).exitCode).toBe(4);
     const err = await rejection(ex.resizeTty(24, 80));
     expect(err.message).toMatch(/^invalid state: .*has already exited \(exit code 4\)/);
+
+    // Ended by its box stopping: the same.
+    const other = await rt.create({ image: 'alpine:latest' });
+    const running = await other.exec('sleep', ['30'], null, true, null, null, null);
+    await other.stop();
+    expect((await running.wait()).exitCode).toBeLessThan(0);
+    expect((await rejection(running.resizeTty(24, 80))).message).toMatch(/^invalid state: .*has already exited/);
+    await rt.remove(other.id, true);
   });
 
   it('a killed execution (kill evicts it) and a removed box: box not found', async () => {
@@ -179,6 +190,34 @@ describe('execution resize: execution.resizeTty(rows, cols) -> POST .../resize',
     await rt.remove(other.id, true);
     expect((await running.wait()).exitCode).toBeLessThan(0);
     expect((await rejection(running.resizeTty(24, 80))).message).toMatch(/^box not found: /);
+  });
+  it('an execution reaped for idleness (nobody attached): session reaped, for resize and for the attach', async () => {
+    const a = await serve({ t: s.t, handler: { auth: 'none', allowedHosts: ['127.0.0.1'], execIdleTimeoutMs: 300, execReapGraceMs: 100 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const p = await startAttachProxy(a.origin, async () => { await held; return { kind: 'pass' }; });
+    const reaped: string[] = [];
+    const onReap = (m: unknown) => { reaped.push((m as ExecReapMessage).executionId); };
+    subscribe(CHANNEL_NAMES.execReap, onReap);
+    try {
+      const other = await rest(p.origin).create({ image: 'alpine:latest' });
+      const ex = await other.exec('sleep', ['30'], null, true, null, null, null);
+      const eid = await ex.id();
+      await until(async () => reaped.includes(eid), 10_000, `${eid} to be reaped`);
+      const err = await rejection(ex.resizeTty(24, 80));
+      expect(err.message).toMatch(/^session reaped: /);
+      expect(err.message).toContain(eid);
+      release();
+      // The refused attach (410) and the probe (410 too): -1 with the refusal, no re-attach.
+      const result = await ex.wait();
+      expect(result.exitCode).toBe(-1);
+      expect(result.errorMessage).toMatch(/^WS connect failed: session reaped: /);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.execReap, onReap);
+      release();
+      await p.close();
+      await a.close();
+    }
   });
 });
 
