@@ -76,6 +76,7 @@ export const GROUPS = {
       'test/observability-limits.test.ts',
       'test/pagination-decisions.test.ts',
       'test/idempotency-decisions.test.ts',
+      'test/idempotency-replay-observed.test.ts',
     ],
   },
 };

@@ -50,10 +50,10 @@ describe('POST .../exec', () => {
       [{ command: 5 }, 'command must be a string'],
       [{ command: 'x', args: 'a b' }, 'args'],
       [{ command: 'x', extra: 1 }, 'unknown field'],
-      [{ command: 'x', timeout_seconds: -1 }, 'non-negative finite'],
-      [{ command: 'x', timeout_seconds: '5' }, 'non-negative finite'],
+      [{ command: 'x', timeout_seconds: -1 }, 'timeout_seconds must be >= 0.1'],
+      [{ command: 'x', timeout_seconds: '5' }, 'timeout_seconds must be a finite number, got a string'],
       // Far past any clock's range: refused, not handed to an engine that would overflow it.
-      [{ command: 'x', timeout_seconds: 1e20 }, 'at most'],
+      [{ command: 'x', timeout_seconds: 1e20 }, 'timeout_seconds must be <= 2147483647'],
       [{ command: 'x', tty: 'yes' }, 'tty'],
       [{ command: 'x', env: { 'A=B': 'c' } }, "'='"],
     ];

@@ -84,8 +84,9 @@ export const AMENDMENTS: readonly Amendment[] = [
     replace: { maximum: 255 },
     reason: 'the document caps cpus at 32, but no BoxLite server enforces it: `boxlite serve` reads cpus as a u8 '
       + '(src/cli/src/commands/serve/types.rs) and hands it to the runtime, and the reference server passes it through. '
-      + 'This server takes what libboxlite takes (1..255, 400 past it: test/http-decisions.test.ts), so a box that can '
-      + 'be made embedded can be made over REST, and the Box it answers carries that count.',
+      + 'This server holds a create body to the document\'s 1..32 (test/http-request-bounds.test.ts), but it serves a '
+      + 'runtime the embedding application also drives: a box made through Runtime.createBox takes what libboxlite '
+      + 'takes (1..255), and the Box this server answers for it carries that count.',
   },
 ];
 

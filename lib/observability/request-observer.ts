@@ -12,9 +12,18 @@ import { captureParent, parentsWanted, rememberParent } from './trace-parents';
 const ERROR_CODE = Symbol('boxlite.errorCode');
 type Marked = ServerResponse & { [ERROR_CODE]?: string };
 
-/** Called where an error envelope is written (respond.ts): its code, for the message. */
-export function noteErrorCode(res: ServerResponse, code: string): void {
-  (res as Marked)[ERROR_CODE] = code;
+/**
+ * Called where an error envelope is written (respond.ts): its code, for the
+ * message. An Idempotency-Key replay passes on the code its original noted
+ * (null for a success), so a replay is observed like the answer it repeats.
+ */
+export function noteErrorCode(res: ServerResponse, code: string | null): void {
+  (res as Marked)[ERROR_CODE] = code ?? undefined;
+}
+
+/** The code noted on `res`, or null when its answer is no error envelope. */
+export function errorCodeOf(res: ServerResponse): string | null {
+  return (res as Marked)[ERROR_CODE] ?? null;
 }
 
 /** Gets every message of a handler; `parent` is what `parentOf` captured when the request arrived. */
@@ -56,7 +65,7 @@ export class RequestObserver {
         method: req.method ?? 'GET',
         route: afterV1 === null ? null : routeTemplate(afterV1, this.#policy),
         status: res.statusCode,
-        errorCode: (res as Marked)[ERROR_CODE] ?? null,
+        errorCode: errorCodeOf(res),
         durationMs: performance.now() - startedAt,
         aborted: !res.writableFinished,
       });

@@ -1,30 +1,45 @@
 // POST P/boxes: the body the official client sends (trace §3) and the one the
 // OpenAPI spec describes, which differ; both are accepted. Every field either
-// client sends is known; anything else is refused. Fields this server cannot
+// client sends is known; anything else is refused. The document's bounds
+// (cpus 1..32, memory_mib >= 128, the name pattern, enums, required fields)
+// are read from protocol/request-schemas.ts. Fields this server cannot
 // honour on a local runtime are refused with `unsupported` rather than
 // silently dropped, unless they hold their "off" value. The parser returns the
 // options or the error to answer (see validate.ts: no throws on this path).
 import type { BoxOptions, NetworkSpec } from '../../runtime/runtime-types';
 import { UnsupportedError } from '../../errors/errors';
 import type { HttpStatusError } from '../protocol/http-error';
+import { REQUEST_SCHEMAS, knownFields } from '../protocol/request-schemas';
 import {
   Check, type JsonObject, expectObject, optArray, optBoolean, optInteger, optString,
   optStringArray, optStringMap, rejectUnknownFields,
 } from '../protocol/validate';
 
-const CREATE_FIELDS = new Set([
-  'name', 'image', 'rootfs_path', 'cpus', 'memory_mib', 'disk_size_gb', 'working_dir', 'env', 'network',
-  'entrypoint', 'cmd', 'user', 'secrets', 'detach', 'advanced', 'volumes', 'tty',
-  'auto_stop', 'auto_pause', 'auto_delete', 'auto_resume',
-]);
-const NETWORK_FIELDS = new Set(['mode', 'allow_net', 'outbound', 'inbound']);
-const DIRECTION_FIELDS = new Set(['mode', 'allow_net']);
-const VOLUME_FIELDS = new Set(['managed_volume', 'guest_path', 'read_only']);
-const SECRET_FIELDS = new Set(['name', 'value', 'hosts', 'placeholder']);
-const ADVANCED_FIELDS = new Set(['capabilities']);
-const CAPABILITY_FIELDS = new Set(['add', 'drop']);
+const CREATE = REQUEST_SCHEMAS.CreateBoxRequest.properties;
+const VOLUME = REQUEST_SCHEMAS.VolumeSpec.properties;
+// `auto_pause`: the name BoxLite's earlier REST wire gave auto_stop (its own
+// `boxlite serve` read `auto_pause: Option<u32>`, and Runtime.rest() reads it
+// back from a Box); still taken so those clients keep working.
+const CREATE_FIELDS = knownFields('CreateBoxRequest', ['auto_pause']);
+const NETWORK_FIELDS = knownFields('NetworkSpec');
+const DIRECTION_FIELDS = knownFields('OutboundNetworkSpec');
+const VOLUME_FIELDS = knownFields('VolumeSpec');
+const SECRET_FIELDS = knownFields('SecretSpec');
+const ADVANCED_FIELDS = knownFields('CreateBoxAdvancedOptions');
+const CAPABILITY_FIELDS = knownFields('CreateContainerCapabilities');
+const NETWORK_MODES: readonly string[] = REQUEST_SCHEMAS.OutboundNetworkSpec.properties.mode.enum;
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// JSON Schema patterns are ECMA-262 regular expressions, so the document's
+// string is used as it is.
+const NAME_PATTERN = new RegExp(CREATE.name.pattern, 'u');
+/**
+ * Ceilings the document leaves open: libboxlite takes memory and disk as a C
+ * int (boxlite_options_set_memory, _set_disk_size_gb) and the lifecycle
+ * delays as uint32_t seconds.
+ */
+const MAX_MEMORY_MIB = 0x7fffffff;
+const MAX_DISK_SIZE_GB = 0x7fffffff;
+const MAX_LIFECYCLE_SECONDS = 0xffffffff;
 export const DEFAULT_IMAGE = 'alpine:latest';
 
 export interface CreateBoxRequest {
@@ -51,8 +66,10 @@ export function envMap(c: Check, obj: JsonObject, key: string, where: string): R
 function parseMode(c: Check, obj: JsonObject, where: string): 'enabled' | 'disabled' | undefined {
   const mode = optString(c, obj, 'mode', where);
   if (mode === undefined) return undefined;
-  if (mode !== 'enabled' && mode !== 'disabled') return c.fail(`${where}.mode must be "enabled" or "disabled", got ${JSON.stringify(mode)}`);
-  return mode;
+  if (!NETWORK_MODES.includes(mode)) {
+    return c.fail(`${where}.mode must be one of ${NETWORK_MODES.map((m) => JSON.stringify(m)).join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+  return mode as 'enabled' | 'disabled';
 }
 
 /** Both shapes: flat `{mode, allow_net}` (spec, deprecated) and `{outbound, inbound}` (client 0.10.0). */
@@ -105,9 +122,12 @@ function checkVolumes(c: Check, list: unknown[]): boolean {
     const v = expectObject(c, item, where);
     if (v === undefined) return;
     rejectUnknownFields(c, v, VOLUME_FIELDS, where);
-    optString(c, v, 'managed_volume', where, { nonEmpty: true });
+    optString(c, v, 'managed_volume', where, { nonEmpty: VOLUME.managed_volume.minLength > 0 });
     optString(c, v, 'guest_path', where);
-    optBoolean(c, v, 'read_only', where);
+    const readOnly = optBoolean(c, v, 'read_only', where);
+    if (readOnly !== undefined && !(VOLUME.read_only.enum as readonly boolean[]).includes(readOnly)) {
+      c.fail(`${where}.read_only must be ${VOLUME.read_only.enum.join(' or ')}: read-only managed volumes are not implemented (BoxLite's document refuses true rather than mounting read-write)`);
+    }
     if (v.managed_volume === undefined || v.guest_path === undefined) c.fail(`${where} needs managed_volume and guest_path`);
   });
   return list.length > 0;
@@ -150,7 +170,7 @@ export function parseCreateBoxRequest(body: unknown): CreateBoxRequest | HttpSta
   const where = 'request body';
   const options: BoxOptions = {};
 
-  const name = optString(c, b, 'name', where, { maxLength: 128 });
+  const name = optString(c, b, 'name', where, { nonEmpty: CREATE.name.minLength > 0, maxLength: CREATE.name.maxLength });
   if (name !== undefined) {
     if (!NAME_PATTERN.test(name)) c.fail(`name must match ${NAME_PATTERN.source}, got ${JSON.stringify(name)}`);
     options.name = name;
@@ -161,11 +181,11 @@ export function parseCreateBoxRequest(body: unknown): CreateBoxRequest | HttpSta
   if (rootfs !== undefined) options.rootfsPath = rootfs;
   else options.image = image ?? DEFAULT_IMAGE;
 
-  const cpus = optInteger(c, b, 'cpus', where, { min: 1, max: 255 });
+  const cpus = optInteger(c, b, 'cpus', where, { min: CREATE.cpus.minimum, max: CREATE.cpus.maximum });
   if (cpus !== undefined) options.cpus = cpus;
-  const memory = optInteger(c, b, 'memory_mib', where, { min: 1, max: 0x7fffffff });
+  const memory = optInteger(c, b, 'memory_mib', where, { min: CREATE.memory_mib.minimum, max: MAX_MEMORY_MIB });
   if (memory !== undefined) options.memoryMib = memory;
-  const disk = optInteger(c, b, 'disk_size_gb', where, { min: 1, max: 0x7fffffff });
+  const disk = optInteger(c, b, 'disk_size_gb', where, { min: CREATE.disk_size_gb.minimum, max: MAX_DISK_SIZE_GB });
   if (disk !== undefined) options.diskSizeGb = disk;
   const workdir = optString(c, b, 'working_dir', where);
   if (workdir !== undefined) options.workdir = workdir;
@@ -192,12 +212,13 @@ export function parseCreateBoxRequest(body: unknown): CreateBoxRequest | HttpSta
   const tty = optBoolean(c, b, 'tty', where);
 
   // Lifecycle: the spec's and the client's names for one setting.
-  const autoStop = optInteger(c, b, 'auto_stop', where, { min: 0, max: 0xffffffff });
-  const autoPause = optInteger(c, b, 'auto_pause', where, { min: 0, max: 0xffffffff });
+  const lifecycle = { min: CREATE.auto_stop.minimum, max: MAX_LIFECYCLE_SECONDS };
+  const autoStop = optInteger(c, b, 'auto_stop', where, lifecycle);
+  const autoPause = optInteger(c, b, 'auto_pause', where, lifecycle);
   if (autoStop !== undefined && autoPause !== undefined && autoStop !== autoPause) {
     c.fail('auto_stop and auto_pause name the same setting; they disagree');
   }
-  const autoDelete = optInteger(c, b, 'auto_delete', where, { min: 0, max: 0xffffffff });
+  const autoDelete = optInteger(c, b, 'auto_delete', where, { min: CREATE.auto_delete.minimum, max: MAX_LIFECYCLE_SECONDS });
   // auto_resume only matters after an AutoStop, which never happens here.
   optBoolean(c, b, 'auto_resume', where);
   if (c.error !== null) return c.error;

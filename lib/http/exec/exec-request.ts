@@ -4,14 +4,20 @@
 import type { ExecOptions } from '../../runtime/runtime-types';
 import { envMap } from '../boxes/box-request';
 import type { HttpStatusError } from '../protocol/http-error';
+import { REQUEST_SCHEMAS, knownFields } from '../protocol/request-schemas';
 import {
   Check, type JsonObject, expectObject, optBoolean, optInteger, optNumber, optString, optStringArray, rejectUnknownFields,
 } from '../protocol/validate';
 
-const EXEC_FIELDS = new Set(['command', 'args', 'env', 'timeout_seconds', 'working_dir', 'tty', 'user']);
-const SIGNAL_FIELDS = new Set(['signal']);
-const RESIZE_FIELDS = new Set(['cols', 'rows']);
-const STOP_FIELDS = new Set(['timeout_seconds']);
+// `user`: this server's one addition to ExecRequest (which the document leaves
+// open to extra fields): run this command as another user than the box's.
+const EXEC_FIELDS = knownFields('ExecRequest', ['user']);
+const SIGNAL_FIELDS = knownFields('SignalRequest');
+const RESIZE_FIELDS = knownFields('ResizeRequest');
+const STOP_FIELDS = knownFields('StopBoxRequest');
+const EXEC = REQUEST_SCHEMAS.ExecRequest.properties;
+const RESIZE = REQUEST_SCHEMAS.ResizeRequest.properties;
+const STOP = REQUEST_SCHEMAS.StopBoxRequest.properties;
 
 /** BoxLite's whitelist: HUP INT QUIT ABRT USR1 USR2 TERM WINCH. */
 export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
@@ -92,16 +98,13 @@ export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
   const options: ExecOptions = {};
   const env = envMap(c, b, 'env', where);
   if (env !== undefined) options.env = env;
-  // Same rule and words as libboxlite's own check, so either layer reads alike.
-  const timeout = b.timeout_seconds;
-  if (timeout !== undefined && timeout !== null) {
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-      c.fail('timeout_seconds must be a non-negative finite number');
-    } else if (timeout > MAX_TIMEOUT_SECONDS) {
-      c.fail(`timeout_seconds must be at most ${MAX_TIMEOUT_SECONDS} (0 or absent: no timeout)`);
-    } else if (timeout > 0) {
-      options.timeoutSecs = timeout;
-    }
+  // The document's minimum (0.1 s): no timeout is said by leaving the field
+  // out; 0 (which BoxLite's document does not allow) is refused like any
+  // other value below it.
+  const timeout = optNumber(c, b, 'timeout_seconds', where, { min: EXEC.timeout_seconds.minimum });
+  if (timeout !== undefined) {
+    if (timeout > MAX_TIMEOUT_SECONDS) c.fail(`timeout_seconds must be <= ${MAX_TIMEOUT_SECONDS} (omit it for no timeout)`);
+    else options.timeoutSecs = timeout;
   }
   const workdir = optString(c, b, 'working_dir', where);
   if (workdir !== undefined) options.workdir = workdir;
@@ -142,8 +145,8 @@ export interface ResizeRequest {
 }
 
 export function checkResize(c: Check, obj: JsonObject, where: string): ResizeRequest | undefined {
-  const cols = optInteger(c, obj, 'cols', where, { min: 1, max: MAX_TTY_DIMENSION });
-  const rows = optInteger(c, obj, 'rows', where, { min: 1, max: MAX_TTY_DIMENSION });
+  const cols = optInteger(c, obj, 'cols', where, { min: RESIZE.cols.minimum, max: MAX_TTY_DIMENSION });
+  const rows = optInteger(c, obj, 'rows', where, { min: RESIZE.rows.minimum, max: MAX_TTY_DIMENSION });
   if (c.error !== null) return undefined;
   if (cols === undefined || rows === undefined) return c.fail('cols and rows are required');
   return { cols, rows };
@@ -164,7 +167,7 @@ export function parseStopRequest(body: unknown): null | HttpStatusError {
   const b = expectObject(c, body, 'request body');
   if (b !== undefined) {
     rejectUnknownFields(c, b, STOP_FIELDS, 'request body');
-    optNumber(c, b, 'timeout_seconds', 'request body', { min: 0 });
+    optNumber(c, b, 'timeout_seconds', 'request body', { min: STOP.timeout_seconds.minimum });
   }
   return c.error;
 }

@@ -36,6 +36,7 @@ import { principalKey } from './principal-key';
 import { headerOf } from '../protocol/raw-headers';
 import type { RouteMatch, RouteName } from '../routing/router';
 import { invalid } from '../protocol/validate';
+import { errorCodeOf, noteErrorCode } from '../../observability/request-observer';
 
 export interface IdempotencyOptions {
   lifetimeMs: number;
@@ -72,6 +73,8 @@ interface StoredAnswer {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** BoxLite's error code the original noted for observers (null: no error envelope), noted again on each replay. */
+  errorCode: string | null;
 }
 
 interface Entry {
@@ -254,6 +257,7 @@ export class IdempotencyStore {
 }
 
 function replay(res: ServerResponse, answer: StoredAnswer): void {
+  noteErrorCode(res, answer.errorCode);
   res.writeHead(answer.status, {
     ...answer.headers,
     'Content-Length': String(answer.body.length),
@@ -307,6 +311,6 @@ function captureAnswer(res: ServerResponse): () => StoredAnswer | null {
     res.write = write;
     res.end = end;
     if (streamed || body === null || status === 0) return null;
-    return { status, headers, body };
+    return { status, headers, body, errorCode: errorCodeOf(res) };
   };
 }
