@@ -286,9 +286,22 @@ describe('exec, stop and resize bounds', () => {
     for (const timeout of [min, adjacent(min, 1), 5]) {
       expect((await postJson(execUrl(), { command: 'true', timeout_seconds: timeout })).status).toBe(201);
     }
-    for (const timeout of [adjacent(min, -1), 0, -1]) {
+    for (const timeout of [adjacent(min, -1), Number.MIN_VALUE, -0.05, -1]) {
       await refused(execUrl(), { command: 'true', timeout_seconds: timeout }, `timeout_seconds must be >= ${min}`);
     }
+  });
+
+  it('exec timeout_seconds: 0 means no timeout (what the official client sends for none, and BoxLite\'s server runs)', async () => {
+    const created = await postJson(execUrl(), { command: 'sh', args: ['-c', 'sleep 0.3; echo done'], timeout_seconds: 0 });
+    expect(created.status).toBe(201);
+    const id = (created.json as { execution_id: string }).execution_id;
+    let status: { status: string; exit_code: number | null } | undefined;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      status = (await request(`${s.origin}/v1/boxes/${box}/executions/${id}`)).json as typeof status;
+      if (status?.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toMatchObject({ status: 'completed', exit_code: 0 });
   });
 
   it('stop timeout_seconds: 0 and above, nothing below', async () => {

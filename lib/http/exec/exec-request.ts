@@ -98,10 +98,12 @@ export function parseExecRequest(body: unknown): ExecRequest | HttpStatusError {
   const options: ExecOptions = {};
   const env = envMap(c, b, 'env', where);
   if (env !== undefined) options.env = env;
-  // The document's minimum (0.1 s): no timeout is said by leaving the field
-  // out; 0 (which BoxLite's document does not allow) is refused like any
-  // other value below it.
-  const timeout = optNumber(c, b, 'timeout_seconds', where, { min: EXEC.timeout_seconds.minimum });
+  // The document's minimum (0.1 s), with one exception: exactly 0 means no
+  // timeout, as leaving the field out does. The official client sends
+  // `timeout_seconds: 0.0` when its caller passes 0, and BoxLite's own server
+  // runs that with no timeout: refusing it would break those callers.
+  const timeout = b.timeout_seconds === 0 ? undefined
+    : optNumber(c, b, 'timeout_seconds', where, { min: EXEC.timeout_seconds.minimum });
   if (timeout !== undefined) {
     if (timeout > MAX_TIMEOUT_SECONDS) c.fail(`timeout_seconds must be <= ${MAX_TIMEOUT_SECONDS} (omit it for no timeout)`);
     else options.timeoutSecs = timeout;
