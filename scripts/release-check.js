@@ -16,11 +16,16 @@
 //      with TypeScript 5.9 and 7 (a project with only @types/node added); tries
 //      the CLI's error paths (unknown flag, taken port, missing --library);
 //   4. the same tarball with prebuilds/ removed: the install must still succeed
-//      with a warning, the pure-JS parts work and Runtime.open() explains the fix.
+//      with a warning, the pure-JS parts work and Runtime.open() explains the fix;
+//   5. that tarball again, in a fresh project on a PATH that has cmake, make and
+//      a C++ compiler: the install warns (no build system comes with the
+//      package), the README's one command builds the addon and the test engine
+//      into build/Release/, and scripts/release/smoke.js from-source runs echo
+//      on them through Runtime.open({ engine: 'test' }) and the REST handler.
 // Everything lives in one temp directory, the tarball included, removed at the
 // end (kept with --keep).
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const net = require('node:net');
@@ -45,6 +50,42 @@ function run(cmd, args, opts = {}) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
   return { status: r.error ? -1 : r.status, out: `${r.stdout || ''}${r.stderr || ''}${r.error ? r.error.message : ''}`, ms: Date.now() - started };
+}
+/**
+ * run() for a long command: asynchronous, in its own process group (so a
+ * timeout or Ctrl-C ends the compilers under npm too, not just npm) and
+ * session (no controlling terminal: scripts/install.js then writes only to
+ * the captured stderr). Output beyond `limit` keeps its tail.
+ */
+function runLong(cmd, args, { timeoutMs, limit = 16 * 1024 * 1024, ...opts }) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stopped = '';
+    const collect = (chunk) => { out = (out + chunk.toString('utf8')).slice(-limit); };
+    const stopGroup = (why) => {
+      stopped = why;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    };
+    const timer = setTimeout(() => stopGroup(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
+    const onSignal = (signal) => stopGroup(`interrupted (${signal})`);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const finish = (status, extra) => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve({ status, out: `${out}${extra}${stopped ? `\n${cmd}: ${stopped}` : ''}`, ms: Date.now() - started, stopped });
+    };
+    child.on('error', (err) => finish(-1, err.message));
+    child.on('close', (status) => finish(stopped ? -1 : status, ''));
+  });
+}
+function tail(text, lines) {
+  return text.trim().split('\n').slice(-lines).join('\n');
 }
 function indent(text) {
   return text.trim().split('\n').map((l) => `      ${l}`).join('\n');
@@ -90,6 +131,32 @@ function barePath() {
     if (found) fs.symlinkSync(found, path.join(bin, tool));
   }
   return bin;
+}
+
+/**
+ * The directories of cmake, make and a C and C++ compiler on this machine's
+ * PATH (never a node_modules/.bin, such as this repository's, which `npm run`
+ * puts first): with `bin` ahead of them, a PATH like a user's after
+ * `apt-get install cmake g++`. Names the tools it cannot find.
+ */
+function toolchainPath(bin) {
+  const dirs = [];
+  const missing = [];
+  const searched = (process.env.PATH || '').split(path.delimiter).filter((d) => d && !d.split(path.sep).includes('node_modules'));
+  for (const tools of [['cmake'], ['make'], ['c++', 'g++', 'clang++'], ['cc', 'gcc', 'clang']]) {
+    const dir = searched.find((d) => tools.some((t) => fs.existsSync(path.join(d, t))));
+    if (dir === undefined) missing.push(tools.join('/'));
+    else if (!dirs.includes(dir)) dirs.push(dir);
+  }
+  return { path: [bin, ...dirs].join(path.delimiter), missing };
+}
+
+/** The README's command that builds from source: the ```sh block after "**No prebuild for your platform?**". */
+function readmeBuildCommand() {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const block = /```sh\n([^\n]+)\n```/.exec(readme.slice(readme.indexOf('**No prebuild for your platform?**')));
+  if (!block) throw new Error('README.md: no one-line ```sh block after "**No prebuild for your platform?**"');
+  return block[1].trim();
 }
 
 function consumerProject(name) {
@@ -285,6 +352,59 @@ try {
   const smoke2 = run('node', ['smoke.js', 'no-addon'], { cwd: app2, env });
   console.log(indent(smoke2.out));
   check(smoke2.status === 0, 'pure-JS parts work; Runtime.open() explains the fix');
+
+  // The README promises that one command builds from source. Proven on what
+  // a user would have: the tarball without prebuilds/, a fresh project and a
+  // PATH with the build tools the warning asks for.
+  const command = readmeBuildCommand();
+  const toolchain = toolchainPath(bin);
+  const fromSourceStarted = Date.now();
+  step(`the same tarball without prebuilds/, built from source with the README's command (PATH=${toolchain.path})`);
+  if (!check(toolchain.missing.length === 0, `cmake, make and a C/C++ compiler on PATH${toolchain.missing.length ? `: missing ${toolchain.missing.join(', ')} (apt-get install -y cmake g++ make)` : ''}`)) {
+    throw new Error('no build tools to build from source with');
+  }
+  const toolchainEnv = { ...env, PATH: toolchain.path };
+  const app4 = consumerProject('app-from-source');
+  const installed4 = run('npm', ['install', bareTarball, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: app4, env: toolchainEnv });
+  if (installed4.status !== 0) console.log(indent(tail(installed4.out, 20)));
+  check(installed4.status === 0, `npm install succeeded (${(installed4.ms / 1000).toFixed(1)} s)`);
+  // A compiler alone builds nothing: the package brings no build system.
+  check(/WARNING: no prebuilt addon/.test(installed4.out) && installed4.out.includes(command),
+    `with a compiler but no cmake-js it warned, naming the README's command: ${command}`);
+  const builtDir = path.join(app4, 'node_modules', 'boxlite-native', 'build', 'Release');
+  check(!fs.existsSync(path.join(builtDir, 'boxlite-native.node')), 'nothing was built yet');
+
+  const built = await runLong('sh', ['-c', command], { cwd: app4, env: toolchainEnv, timeoutMs: 20 * 60 * 1000 });
+  console.log(indent(tail(built.out, 40)));
+  if (built.stopped) throw new Error(`the README's command was stopped: ${built.stopped}`);
+  // npm rebuild exits 0 even when the build fails (an install never fails
+  // for want of the addon), and hides the script's warning then: what tells
+  // is the build log scripts/install.js keeps only when the build failed.
+  check(built.status === 0, `the README's command exited 0 (${(built.ms / 1000).toFixed(0)} s: cmake-js and node-addon-api installed, then npm rebuild)`);
+  const buildLog = path.join(app4, 'node_modules', 'boxlite-native', 'build', 'boxlite-native-install.log');
+  if (!check(!fs.existsSync(buildLog), 'the build succeeded (no build/boxlite-native-install.log, which install.js keeps only when it fails)')) {
+    console.log(`      last lines of ${buildLog}:`);
+    console.log(indent(tail(fs.readFileSync(buildLog, 'utf8'), 30)));
+  }
+  // As in the install without a compiler: npm's allowScripts review notice is npm's policy, anything else is news.
+  const npmNotices = built.out.split('\n').filter((l) => /warn|error|ERR!/i.test(l)
+    && !/^npm warn install-scripts\b/.test(l) && !/^npm warn rebuild \d+ packages? ha(s|ve) install scripts not yet covered by allowScripts/.test(l));
+  check(npmNotices.length === 0, `no warning or error besides npm's allowScripts notice${npmNotices.length ? `: ${npmNotices.slice(0, 5).join(' | ')}` : ''}`);
+  const builtFiles = ['boxlite-native.node', engine, engine.replace('libboxlite-test-engine', 'libboxlite-test-engine-classic')];
+  let allBuilt = true;
+  for (const f of builtFiles) allBuilt = check(fs.existsSync(path.join(builtDir, f)), `built build/Release/${f}`) && allBuilt;
+  const devDeps = JSON.parse(fs.readFileSync(path.join(app4, 'package.json'), 'utf8')).devDependencies || {};
+  check(/^\^?8\./.test(devDeps['cmake-js'] || '') && /^\^?8\./.test(devDeps['node-addon-api'] || ''),
+    `the project lists cmake-js@8 and node-addon-api@8 as devDependencies (got ${JSON.stringify(devDeps)})`);
+  if (allBuilt) {
+    fs.copyFileSync(path.join(__dirname, 'release', 'smoke.js'), path.join(app4, 'smoke.js'));
+    const smoke4 = run('node', ['smoke.js', 'from-source'], { cwd: app4, env: toolchainEnv });
+    console.log(indent(smoke4.out));
+    check(smoke4.status === 0, 'the addon and the test engine load from build/Release/; Runtime.open() runs echo; REST handler');
+  } else {
+    check(false, 'smoke test not run: nothing to load');
+  }
+  console.log(`  (this step: ${((Date.now() - fromSourceStarted) / 1000).toFixed(0)} s)`);
 } catch (err) {
   check(false, `release check aborted: ${err && err.message ? err.message.slice(0, 4000) : err}`);
 } finally {

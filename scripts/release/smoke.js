@@ -7,12 +7,19 @@
 //                           handler on 127.0.0.1, test engine exec
 //   node smoke.js no-addon  no addon could load or build: the pure-JS parts
 //                           work, Runtime.open() explains the fix
+//   node smoke.js from-source  the package has no prebuilds/ and was built
+//                           with the README's command: the addon and the test
+//                           engine load from its build/Release/, Runtime.open()
+//                           runs `echo` on the test engine, then what `full` runs
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 
 const mode = process.argv[2];
 const pkg = require('boxlite-native');
+const packageRoot = path.dirname(require.resolve('boxlite-native/package.json'));
 
 function request(port, method, path, body) {
   return new Promise((resolve, reject) => {
@@ -42,9 +49,10 @@ async function pureJs() {
   console.log('smoke: classifier ok');
 }
 
-async function full() {
+/** `engineFrom`: the directory the test engine must load from (prebuilds/<platform>-<arch>/ or build/Release/). */
+async function full(engineFrom) {
   const { openTestRuntime, testEngineLibraryPath } = require('boxlite-native/testing');
-  assert.match(testEngineLibraryPath(), /node_modules\/boxlite-native\/prebuilds\/linux-x64\/libboxlite-test-engine\.so$|\/prebuilds\//);
+  assert.equal(path.dirname(testEngineLibraryPath()), engineFrom);
   const t = await openTestRuntime();
   try {
     const box = await t.runtime.createBox({ image: 'alpine' });
@@ -76,6 +84,40 @@ async function full() {
   }
 }
 
+/** Shared objects this process has mapped (Linux): proves which files were really loaded. */
+function mappedFiles() {
+  if (process.platform !== 'linux') return null;
+  return new Set(fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.slice(l.indexOf('/'))).filter((f) => f.startsWith('/')));
+}
+
+async function fromSource() {
+  const built = path.join(packageRoot, 'build', 'Release');
+  assert.ok(!fs.existsSync(path.join(packageRoot, 'prebuilds')), 'this copy must have no prebuilds/');
+  // node-gyp-build (the package's loader) must pick the compiled addon.
+  const nodeGypBuild = require(require.resolve('node-gyp-build', { paths: [packageRoot] }));
+  assert.equal(nodeGypBuild.path(packageRoot), path.join(built, 'boxlite-native.node'));
+
+  const homeDir = fs.mkdtempSync(path.join(process.cwd(), 'home-'));
+  const runtime = await pkg.Runtime.open({ engine: 'test', homeDir });
+  try {
+    const box = await runtime.createBox({ image: 'alpine:latest' });
+    const run = await box.run('echo', ['built from source']);
+    assert.deepEqual(run, { exitCode: 0, stdout: 'built from source\n', stderr: '' });
+    // While the runtime is open: the engine library is mapped until it closes.
+    const mapped = mappedFiles();
+    if (mapped) {
+      for (const f of ['boxlite-native.node', 'libboxlite-test-engine.so']) {
+        assert.ok(mapped.has(path.join(built, f)), `${f} was loaded from ${built}`);
+      }
+    }
+  } finally {
+    await runtime.close();
+    fs.rmSync(homeDir, { recursive: true, force: true });
+  }
+  console.log(`smoke: Runtime.open({ engine: 'test' }) ran echo with the addon and engine built in ${built}`);
+  await full(built);
+}
+
 async function noAddon() {
   await assert.rejects(pkg.Runtime.open({ homeDir: require('node:os').tmpdir() }), (err) => {
     assert.ok(err instanceof pkg.EngineError, `expected EngineError, got ${err && err.name}`);
@@ -88,7 +130,8 @@ async function noAddon() {
 
 (async () => {
   await pureJs();
-  if (mode === 'full') await full();
+  if (mode === 'full') await full(path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`));
+  else if (mode === 'from-source') await fromSource();
   else if (mode === 'no-addon') await noAddon();
   else throw new Error(`unknown mode ${mode}`);
   console.log(`smoke: ${mode} passed`);
