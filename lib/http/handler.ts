@@ -4,6 +4,7 @@
 // using Node core request/response APIs only. `handler.upgrade` serves the
 // WebSocket attach; `handler.close()` ends every session and timer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { UnsupportedError } from '../errors/errors';
@@ -138,7 +139,13 @@ export interface BoxliteHandlerOptions {
 export type NextFunction = (err?: unknown) => void;
 
 export interface BoxliteHandler {
-  (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
+  /**
+   * One request, from node:http(s), Express/Connect, or node:http2's
+   * compatibility API (http2.createServer(handler), createSecureServer with
+   * allowHTTP1): Http2ServerRequest/Response have the same shape where the
+   * handler reads and writes them.
+   */
+  (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, next?: NextFunction): void;
   /** Serve a WebSocket upgrade. Returns false when the URL is not under /v1 (someone else's upgrade). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Kill every execution, close every socket, clear every timer. Does not close the runtime. */
