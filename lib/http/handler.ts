@@ -119,8 +119,8 @@ export interface BoxliteHandlerOptions {
    */
   allowedOrigins?: readonly string[];
   /**
-   * Host names answered besides loopback addresses and localhost on the port
-   * the request arrived on: 'name', 'name:port', '.domain' (and subdomains),
+   * Host names (HTTP/2: the :authority) answered besides loopback addresses
+   * and localhost on the port the request arrived on: 'name', 'name:port', '.domain' (and subdomains),
    * IP literals, or '*' for no Host check. Default: with auth 'none' only
    * loopback/localhost are answered (421 otherwise); with authenticate, any
    * Host unless this is given.
@@ -440,6 +440,8 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     else run(admitted);
   }
 
+  // Typed as node:http's request and response: an HTTP/2 compat request is
+  // read and answered through the same fields (see BoxliteHandler).
   const handler = function boxliteHandler(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const { afterV1, query } = splitUrl(req, basePath);
     if (afterV1 === null) {
