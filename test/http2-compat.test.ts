@@ -53,7 +53,10 @@ beforeAll(async () => {
   t = await openTestRuntime();
   const common = { onError: (err: unknown) => errors.push(err), onRefusal: (e: RefusalEvent) => refusals.push(e) };
   // auth 'none': the Host (:authority) check is on by default, loopback only.
-  const plainHandler = createBoxliteHandler(t.runtime, { ...common, auth: 'none', jsonLimit: JSON_LIMIT, filesLimit: FILES_LIMIT });
+  fs.mkdirSync(path.join(work, 'staging'));
+  const plainHandler = createBoxliteHandler(t.runtime, {
+    ...common, auth: 'none', jsonLimit: JSON_LIMIT, filesLimit: FILES_LIMIT, tmpDir: path.join(work, 'staging'),
+  });
   plain = await listen(http2.createServer(plainHandler), plainHandler);
   // A token, one listed name (which turns the Host check on in token mode) and a web UI origin.
   const secureHandler = createBoxliteHandler(t.runtime, {
@@ -217,6 +220,61 @@ describe('the REST API over h2c (http2.createServer(handler))', () => {
     expect(unsized.rstCode).toBe(http2.constants.NGHTTP2_NO_ERROR);
     expect((await ask({ path: filesPath('/sized/a.txt') })).status).toBe(200);
   }, 60_000);
+
+  it('a client that resets its stream mid-upload or mid-download leaves no staging, slot or error behind', async () => {
+    const box = await createBox('h2-abort');
+    const staging = path.join(work, 'staging');
+    const filesPath = (p: string) => `/v1/boxes/${box}/files?path=${encodeURIComponent(p)}`;
+    const settled = async () => {
+      for (let i = 0; i < 200 && (fs.readdirSync(staging).length > 0 || plain.handler.usage().fileTransfers > 0); i++) await sleep(25);
+      expect(fs.readdirSync(staging)).toEqual([]);
+      expect(plain.handler.usage().fileTransfers).toBe(0);
+    };
+    // Uploads cut in the middle of a valid archive (a 1 MiB entry, 128 KiB of it sent).
+    const src = path.join(work, 'abort-src');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'big.bin'), crypto.randomBytes(1 << 20));
+    const head = (await pack(src)).subarray(0, 128 << 10);
+    const cut = (dest: string, how: (s: http2.ClientHttp2Stream) => void) => new Promise<void>((resolve) => {
+      const up = h2c.request({ ':method': 'PUT', ':path': filesPath(dest), 'content-type': 'application/x-tar' });
+      up.on('error', () => undefined);
+      up.resume();
+      up.on('close', () => resolve());
+      up.write(head, () => setTimeout(() => how(up), 50));
+    });
+    // Node's close() ends the body (END_STREAM) before its RST_STREAM: the
+    // server sees a complete, truncated archive (400). destroy() sends
+    // RST_STREAM alone, as a killed client's connection would.
+    await cut('/cut', (up) => up.close(http2.constants.NGHTTP2_CANCEL));
+    await cut('/cut2', (up) => up.destroy());
+    await settled();
+    for (const dest of ['cut', 'cut2']) expect(fs.existsSync(path.join(t.homeDir, 'boxes', box, 'rootfs', dest))).toBe(false);
+
+    // A download read for one chunk, then reset.
+    const root = path.join(t.homeDir, 'boxes', box, 'rootfs', 'big');
+    fs.mkdirSync(root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'big.bin'), crypto.randomBytes(FILES_LIMIT - (64 << 10)));
+    await new Promise<void>((resolve) => {
+      const down = h2c.request({ ':path': filesPath('/big') }, { endStream: true });
+      down.on('error', () => undefined);
+      down.once('data', () => down.close(http2.constants.NGHTTP2_CANCEL));
+      down.resume();
+      down.on('close', () => resolve());
+    });
+    await settled();
+    expect((await ask({ path: filesPath('/big/big.bin') })).status).toBe(200); // and the server still serves
+  }, 30_000);
+
+  it('an Idempotency-Key replays the first answer over HTTP/2', async () => {
+    const key = crypto.randomUUID();
+    const first = await postJson('/v1/boxes', { image: 'alpine:latest' }, h2c, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    const again = await postJson('/v1/boxes', { image: 'alpine:latest' }, h2c, { 'idempotency-key': key });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json.box_id).toBe(first.json.box_id);
+    expectEnvelope(await postJson('/v1/boxes', { image: 'busybox' }, h2c, { 'idempotency-key': key }), 422, 'invalid_argument');
+  });
 
   it('GET .../attach over HTTP/2 is 426 naming HTTP/1.1, without an Upgrade field', async () => {
     const box = await createBox('h2-attach');

@@ -1,12 +1,18 @@
-// Direct tests of the guards' HTTP/2 decisions (no server needed; the real
-// servers are in test/http2-compat.test.ts). The Host guard judges an HTTP/2
-// request by its `:authority` (RFC 9113 8.3.1), Host only standing in when it
-// is absent, and refuses a Host that names another server; the Content-Type
-// guard tells an HTTP/2 body from its stream when no Content-Length says.
-import type { IncomingMessage } from 'node:http';
-import { describe, expect, it } from 'vitest';
+// Direct tests of the guards' HTTP/2 decisions (the whole handler on real
+// HTTP/2 servers is test/http2-compat.test.ts). The Host guard judges an
+// HTTP/2 request by its `:authority` (RFC 9113 8.3.1), Host only standing in
+// when it is absent, and refuses a Host that names another server; the
+// Content-Type guard tells an HTTP/2 body from its stream when no
+// Content-Length says; the Idempotency-Key store keeps answers written
+// through Node's Http2ServerResponse (a real h2c server on 127.0.0.1).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentTypeProblem } from '../lib/http/guards/content-type';
 import { hostProblem, makeHostPolicy } from '../lib/http/guards/host-guard';
+import { IdempotencyStore } from '../lib/http/guards/idempotency';
+import { closeSession, connect, h2request } from './http2-support';
 
 const PORT = 8100;
 const HOST_REFUSAL_TAIL = 'is not served here: only loopback addresses and localhost on this port, and names in allowedHosts '
@@ -165,5 +171,60 @@ describe('Content-Type guard over HTTP/2: a body without Content-Length', () => 
   it('HTTP/1.1 is judged by its framing headers only', () => {
     expect(contentTypeProblem(req([], { major: 1, method: 'POST' }), 'boxes')).toBeNull();
     expect(contentTypeProblem(req([['Transfer-Encoding', 'chunked']], { major: 1, method: 'POST' }), 'boxes')?.status).toBe(415);
+  });
+});
+
+describe('Idempotency-Key answers written through an Http2ServerResponse', () => {
+  const store = new IdempotencyStore({ lifetimeMs: 60_000, maxEntries: 10, maxBytes: 1 << 20 });
+  let runs = 0;
+  /** What the next run writes: one end(body) (as every route but downloads), or pieces. */
+  let streamed = false;
+  let server: http2.Http2Server;
+  let session: http2.ClientHttp2Session;
+  beforeAll(async () => {
+    server = http2.createServer((req, res) => {
+      const identity = { req: req as unknown as IncomingMessage, match: { name: 'boxes' as const, prefix: '' }, principal: 'p', afterV1: 'boxes', query: '', body: undefined };
+      store.perform(identity, res as unknown as ServerResponse, async () => {
+        runs++;
+        res.writeHead(201, { 'Content-Type': 'text/plain', 'X-Run': String(runs) });
+        if (streamed) res.write('run ');
+        res.end(streamed ? String(runs) : `run ${runs}`);
+      }, (err) => {
+        res.writeHead((err as { status: number }).status);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    session = await connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await closeSession(session);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const post = (key: string) => h2request(session, { method: 'POST', path: '/v1/boxes', headers: { 'idempotency-key': key } });
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('an answer ended with its body is kept and replayed byte for byte', async () => {
+    const key = '00000000-0000-4000-8000-0000000000a1';
+    const first = await post(key);
+    await settled();
+    const again = await post(key);
+    expect(runs).toBe(1);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers['x-run']).toBe('1');
+    expect(again.text).toBe(first.text);
+    expect(again.text).toBe('run 1');
+  });
+
+  it('an answer written in pieces is still not kept: the next request with the key runs again', async () => {
+    streamed = true;
+    const key = '00000000-0000-4000-8000-0000000000a2';
+    expect((await post(key)).text).toBe('run 2');
+    await settled();
+    const again = await post(key);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.text).toBe('run 3');
+    expect(runs).toBe(3);
   });
 });
