@@ -6,6 +6,7 @@
 // over HTTP/1.1, and no answer may carry a connection-specific field (Node's
 // compat layer throws on some and warns on Connection).
 import crypto from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type BoxliteHandler, type RefusalEvent, attachBoxliteUpgrade, bearerTokenAuth, createBoxliteHandler } from '../lib/http';
+import { CHANNEL_NAMES } from '../lib/observability';
 import { type TestRuntime, openTestRuntime } from '../lib/testing';
 import { type Answer, expectEnvelope, sleep } from './http-support';
 import { type Certificate, type H2Answer, type H2Request, closeSession, connect, h2request, https1request, selfSignedCertificate } from './http2-support';
@@ -274,6 +276,22 @@ describe('the REST API over h2c (http2.createServer(handler))', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json.box_id).toBe(first.json.box_id);
     expectEnvelope(await postJson('/v1/boxes', { image: 'busybox' }, h2c, { 'idempotency-key': key }), 422, 'invalid_argument');
+  });
+
+  it('each answer is reported on the http.response channel as over HTTP/1.1', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const listener = (m: unknown) => { seen.push(m as Record<string, unknown>); };
+    diagnosticsChannel.subscribe(CHANNEL_NAMES.httpResponse, listener);
+    try {
+      const a = await ask({ path: '/v1/boxes/no-such-box', headers: { 'x-request-id': 'h2-observed' } });
+      expect(a.status).toBe(404);
+      for (let i = 0; i < 100 && !seen.some((m) => m.requestId === 'h2-observed'); i++) await sleep(10);
+    } finally {
+      diagnosticsChannel.unsubscribe(CHANNEL_NAMES.httpResponse, listener);
+    }
+    expect(seen.find((m) => m.requestId === 'h2-observed')).toMatchObject({
+      method: 'GET', route: '/v1/{prefix}/boxes/{box_id}', status: 404, errorCode: 'not_found', aborted: false,
+    });
   });
 
   it('GET .../attach over HTTP/2 is 426 naming HTTP/1.1, without an Upgrade field', async () => {
