@@ -72,6 +72,7 @@ export const GROUPS = {
       // Direct tests of each guard's decisions (no server needed).
       'test/guard-decisions.test.ts',
       'test/host-guard-memo.test.ts',
+      'test/http2-guard-decisions.test.ts',
       'test/limits-decisions.test.ts',
       'test/observability-limits.test.ts',
       'test/pagination-decisions.test.ts',

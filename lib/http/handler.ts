@@ -4,6 +4,7 @@
 // using Node core request/response APIs only. `handler.upgrade` serves the
 // WebSocket attach; `handler.close()` ends every session and timer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { UnsupportedError } from '../errors/errors';
@@ -118,8 +119,8 @@ export interface BoxliteHandlerOptions {
    */
   allowedOrigins?: readonly string[];
   /**
-   * Host names answered besides loopback addresses and localhost on the port
-   * the request arrived on: 'name', 'name:port', '.domain' (and subdomains),
+   * Host names (HTTP/2: the :authority) answered besides loopback addresses
+   * and localhost on the port the request arrived on: 'name', 'name:port', '.domain' (and subdomains),
    * IP literals, or '*' for no Host check. Default: with auth 'none' only
    * loopback/localhost are answered (421 otherwise); with authenticate, any
    * Host unless this is given.
@@ -138,7 +139,13 @@ export interface BoxliteHandlerOptions {
 export type NextFunction = (err?: unknown) => void;
 
 export interface BoxliteHandler {
-  (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
+  /**
+   * One request, from node:http(s), Express/Connect, or node:http2's
+   * compatibility API (http2.createServer(handler), createSecureServer with
+   * allowHTTP1): Http2ServerRequest/Response have the same shape where the
+   * handler reads and writes them.
+   */
+  (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, next?: NextFunction): void;
   /** Serve a WebSocket upgrade. Returns false when the URL is not under /v1 (someone else's upgrade). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Kill every execution, close every socket, clear every timer. Does not close the runtime. */
@@ -433,6 +440,8 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     else run(admitted);
   }
 
+  // Typed as node:http's request and response: an HTTP/2 compat request is
+  // read and answered through the same fields (see BoxliteHandler).
   const handler = function boxliteHandler(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const { afterV1, query } = splitUrl(req, basePath);
     if (afterV1 === null) {

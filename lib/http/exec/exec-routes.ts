@@ -106,6 +106,12 @@ export const resizeExecution: Route = jsonRoute(parseResizeRequest, async (ctx, 
 /** A plain GET on .../attach: the route exists only as a WebSocket. */
 export const attachWithoutUpgrade: Route = route(async (ctx) => {
   ctx.state.sessions.lookup(boxIdOf(ctx), execIdOf(ctx));
+  if (ctx.req.httpVersionMajor === 2) {
+    // ws has no WebSocket over HTTP/2 (RFC 8441 extended CONNECT); a server
+    // that also speaks HTTP/1.1 (allowHTTP1) attaches there, on the same port.
+    throw httpError(426, 'invalid argument: attach is a WebSocket endpoint, served over HTTP/1.1 only (no WebSocket '
+      + 'over HTTP/2 here): connect with HTTP/1.1 and send Connection: Upgrade and Upgrade: websocket');
+  }
   throw httpError(426, 'invalid argument: attach is a WebSocket endpoint: send Connection: Upgrade and Upgrade: websocket '
     + '(a server embedding this handler must route upgrades to handler.upgrade, e.g. with attachBoxliteUpgrade)', { Upgrade: 'websocket' });
 });

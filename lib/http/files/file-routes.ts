@@ -89,7 +89,10 @@ const REFUSED_BODY_LINGER_MS = 10_000;
  * `Connection: close` and the connection ends with it.
  */
 function drainRefusedBody(req: RouteContext['req']): Promise<void> {
-  if (req.complete || req.destroyed) return Promise.resolve();
+  // HTTP/2 refuses the rest of a body by resetting its stream alone (Node
+  // sends RST_STREAM NO_ERROR once the answer is complete): the connection,
+  // and the answer on it, stay. Nothing to wait for.
+  if (req.complete || req.destroyed || req.httpVersionMajor === 2) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -160,7 +160,11 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
           if (!writing) resolve();
         });
         entry.on('error', reject);
-        entry.resume();
+        // Adding the 'data' listener already resumed the entry (minipass does
+        // so at once) and its first buffered chunk may be being written now:
+        // resuming again would emit the next one while that write is in
+        // flight, and two writes at the file's offset can land out of order.
+        if (!writing) entry.resume();
       });
     } finally {
       interrupt = null;

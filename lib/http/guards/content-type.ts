@@ -7,6 +7,7 @@
 // Content-Type stay accepted: the official client sends `POST .../start` and
 // `.../stop` exactly like that.
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { type HttpStatusError, httpError } from '../protocol/http-error';
 import { headerOf } from '../protocol/raw-headers';
 import type { RouteName } from '../routing/router';
@@ -21,8 +22,16 @@ export function mediaType(value: string): string {
   return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
 }
 
+/** True when `req` announces a body: HTTP/1.1 by its framing headers, HTTP/2 also by its stream. */
 function hasBody(req: IncomingMessage): boolean {
   const length = headerOf(req, 'content-length');
+  if (req.httpVersionMajor === 2 && length === undefined) {
+    // HTTP/2 has no Transfer-Encoding and needs no Content-Length: a body is
+    // announced by a HEADERS frame that leaves the stream open for DATA
+    // (RFC 9113 8.1), as an HTTP/1.1 chunked body is by its header, even if
+    // it then turns out empty.
+    return !(req as unknown as Http2ServerRequest).stream.endAfterHeaders;
+  }
   return headerOf(req, 'transfer-encoding') !== undefined || (length !== undefined && length.trim() !== '0');
 }
 

@@ -3,6 +3,14 @@
 // same-origin to the page and readable. Answering only names we know breaks
 // that: loopback addresses and `localhost` on the port the request actually
 // arrived on, plus names the operator lists in `allowedHosts`.
+//
+// HTTP/2 names the target in the `:authority` pseudo-header instead (RFC 9113
+// 8.3.1); Host is only its stand-in when `:authority` is absent. The name an
+// HTTP/2 request is judged by is therefore its `:authority`, under the same
+// rules as a Host, and a Host that names another entity than `:authority`
+// makes the request malformed (the RFC's "SHOULD treat as malformed"): it is
+// refused whatever the policy, so no code behind this guard that reads
+// `req.headers.host` can be steered by a name that was never checked.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { type HttpStatusError, httpError } from '../protocol/http-error';
@@ -114,25 +122,44 @@ function passes(host: ParsedHost, local: number | undefined, implied: number, po
   return false;
 }
 
-/** The refusal for `req`'s Host under `policy`, or null. */
+/** True when the two authorities name the same host and port (RFC 9113 8.3.1 compares them normalized). */
+function sameAuthority(authority: string, host: string, implied: number): boolean {
+  if (authority === host) return true;
+  const a = parseHost(authority);
+  const h = parseHost(host);
+  return a !== null && h !== null && a.name === h.name && (a.port ?? implied) === (h.port ?? implied);
+}
+
+/** The refusal for `req`'s Host (`:authority` on HTTP/2) under `policy`, or null. */
 export function hostProblem(req: IncomingMessage, policy: HostPolicy): HttpStatusError | null {
-  const raw = headerOf(req, 'host');
+  const host = headerOf(req, 'host');
+  // Only HTTP/2 has pseudo-headers (an HTTP/1 field name cannot start with ':').
+  const authority = req.httpVersionMajor === 2 ? headerOf(req, ':authority') : undefined;
+  const raw = authority ?? host;
   if (raw === undefined) {
     // HTTP/1.1 requires Host (RFC 9112 3.2); Node's own check is turned off
     // in the CLI's server so that this answer carries the envelope.
     if (req.httpVersion === '1.1') return httpError(400, 'invalid argument: missing Host header (required by HTTP/1.1)');
     return policy.enforced ? httpError(421, 'invalid argument: this server answers only requests that name it in a Host header') : null;
   }
+  // Checked before the memo below: the memo holds a name that passed, and a
+  // contradicting Host must not ride on it.
+  if (authority !== undefined && host !== undefined && !sameAuthority(authority, host, arrivalPort(req).implied)) {
+    return httpError(400, `invalid argument: Host ${JSON.stringify(host.slice(0, 100))} names another server than `
+      + `:authority ${JSON.stringify(authority.slice(0, 100))} (a malformed HTTP/2 request, RFC 9113 8.3.1)`);
+  }
   if (!policy.enforced) return null;
   const { local, implied } = arrivalPort(req);
   // Every request of a client names the same Host on the same connection, so
   // the last one that passed is remembered and compared as it is: parsing
-  // and matching it again was most of this guard's cost per request.
+  // and matching it again was most of this guard's cost per request. An
+  // HTTP/1 Host and an HTTP/2 :authority share the memo: it holds the judged
+  // name, whichever field carried it, and both are judged by the same rules.
   const last = policy.lastPassed;
   // Stryker disable next-line ConditionalExpression: a memo; without it the checks below pass the same Host again
   if (last !== undefined && last.raw === raw && last.local === local && last.implied === implied) return null;
-  const host = parseHost(raw);
-  if (host !== null && passes(host, local, implied, policy)) {
+  const parsed = parseHost(raw);
+  if (parsed !== null && passes(parsed, local, implied, policy)) {
     // Stryker disable next-line ObjectLiteral: an empty memo matches nothing, and the checks run as before
     policy.lastPassed = { raw, local, implied };
     return null;

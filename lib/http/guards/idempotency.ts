@@ -304,7 +304,12 @@ function captureAnswer(res: ServerResponse): () => StoredAnswer | null {
     }
     else if (chunk === undefined || typeof chunk === 'function') body = Buffer.alloc(0);
     else streamed = true;
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    // HTTP/2's Http2ServerResponse.end() hands its chunk to this.write(): that
+    // write is this end's body, not streaming.
+    const before = streamed;
+    const out = (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    streamed = before;
+    return out;
   } as ServerResponse['end'];
   return () => {
     res.writeHead = writeHead;

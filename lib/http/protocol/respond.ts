@@ -94,7 +94,11 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   // while the client still sends makes its kernel reset the connection and
   // drop our answer unread (the files routes drain a refused upload so the
   // client sees its 413).
-  if (!req.complete && hasBody(req) && req.readableFlowing !== true) headers.Connection = 'close';
+  // Not on HTTP/2, where Connection is not a valid field (RFC 9113 8.2.2; Node
+  // drops it with a warning) and a stream has no connection to close: once
+  // the answer is complete, Node resets a stream whose body is still unread
+  // (RST_STREAM NO_ERROR, RFC 9113 8.1) and the session's other streams go on.
+  if (req.httpVersionMajor !== 2 && !req.complete && hasBody(req) && req.readableFlowing !== true) headers.Connection = 'close';
   res.writeHead(status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }
