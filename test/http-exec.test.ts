@@ -1,6 +1,8 @@
 // Exec and the WebSocket attach over real HTTP and real `ws` clients, against
 // the real runtime on the test engine.
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Served, attach, attachUrl, createBox, expectEnvelope, postJson, request, serve, sleep, startExec, until,
@@ -208,9 +210,11 @@ describe('attach', () => {
   });
 
   it('text control frames: signal (whitelisted), bad frames answer an error frame and keep the socket', async () => {
-    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "echo TERM; exit 5" TERM; while :; do sleep 0.05; done'] });
+    // "ready" once the trap is set: a SIGTERM that came before it would end
+    // the shell with -15 (a fixed sleep was a guess at how fast sh starts).
+    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "echo TERM; exit 5" TERM; echo ready; while :; do sleep 0.05; done'] });
     const at = await attach(attachUrl(s.origin, box, eid));
-    await sleep(200);
+    await until(() => at.stdout() === 'ready\n', 10_000, 'the trap to be set');
     at.ws.send('not json');
     at.ws.send(JSON.stringify({ type: 'signal', sig: 9 }));
     at.ws.send(JSON.stringify({ type: 'resize', cols: 80, rows: 24 }));
@@ -219,7 +223,7 @@ describe('attach', () => {
     expect(at.control.slice(0, 4).every((m) => m.type === 'error')).toBe(true);
     at.ws.send(JSON.stringify({ type: 'signal', sig: 15 }));
     expect((await at.closed).exitCode).toBe(5);
-    expect(at.stdout()).toBe('TERM\n');
+    expect(at.stdout()).toBe('ready\nTERM\n');
   });
 
   it('tty: resize over HTTP and as a frame', async () => {
@@ -233,8 +237,11 @@ describe('attach', () => {
 
 describe('signal, resize, kill over HTTP', () => {
   it('signal: whitelist, SIGKILL pointed to DELETE, 409 after exit', async () => {
-    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "exit 9" USR1; while :; do sleep 0.05; done'] });
-    await sleep(150);
+    // The marker file says the trap is set: a SIGUSR1 before it would end
+    // the shell with -10, not 9 (a fixed sleep was a guess at how fast sh starts).
+    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "exit 9" USR1; echo $$ > usr1-trap-set; while :; do sleep 0.05; done'] });
+    const marker = path.join(s.t.homeDir, 'boxes', box, 'rootfs', 'usr1-trap-set');
+    await until(() => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').endsWith('\n'), 10_000, 'the trap to be set');
     const kill = expectEnvelope(await postJson(`${execUrl(eid)}/signal`, { signal: 9 }), 400, 'invalid_argument');
     expect(kill.message).toContain('DELETE');
     expectEnvelope(await postJson(`${execUrl(eid)}/signal`, { signal: 7 }), 400, 'invalid_argument');
