@@ -9,7 +9,10 @@ import {
 } from './http-support';
 import { isRunning } from './process-state';
 
-const IDLE = 400;
+// Polling every IDLE / 4 must keep an execution alive even when this process
+// stalls for a moment (a stall past IDLE - IDLE / 4 lets the idle timer fire
+// before the next poll is read): 800 ms leaves 600 ms of slack on a busy host.
+const IDLE = 800;
 const GRACE = 1500; // wide, so 'still alive inside the grace period' holds on a loaded machine
 let s: Served;
 let box: string;
@@ -45,28 +48,34 @@ describe('the reaper', () => {
   });
 
   it('a command that ignores SIGHUP is SIGKILLed after the grace period', async () => {
-    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "" HUP; echo $$ > pid-b; while :; do sleep 0.05; done'] });
+    // The command notes the SIGHUP and carries on, so the test waits for the
+    // SIGHUP itself rather than a fixed time (which, on a loaded machine,
+    // could end before the SIGHUP or after the SIGKILL).
+    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'trap "echo hup > got-hup-b" HUP; echo $$ > pid-b; while :; do sleep 0.05; done'] });
     const pid = await pidOf(path.join(root, 'pid-b'));
-    await sleep(IDLE + 100);
-    expect(alive(pid)).toBe(true); // SIGHUP ignored, still inside the grace period
+    await until(() => fs.existsSync(path.join(root, 'got-hup-b')), IDLE + 5000, 'SIGHUP');
+    expect(alive(pid)).toBe(true); // SIGHUP did not end it: still inside the grace period
     await until(() => !alive(pid), GRACE + 10_000, 'SIGKILL');
     expectEnvelope(await request(execUrl(eid)), 410, 'session_reaped');
   });
 
   it('polling the status keeps an exec alive; so does an attached socket', async () => {
-    const eid = await startExec(s.origin, box, { command: 'sleep', args: ['30'] });
+    const eid = await startExec(s.origin, box, { command: 'sh', args: ['-c', 'echo $$ > pid-e; exec sleep 30'] });
     for (let i = 0; i < 8; i++) {
       await sleep(IDLE / 4);
       expect((await request(execUrl(eid))).json.status).toBe('running');
     }
     const at = await attach(attachUrl(s.origin, box, eid));
+    const pid = await pidOf(path.join(root, 'pid-e')); // read while attached: waiting for it is no poll
     await sleep(IDLE * 2.5);
     expect(at.ws.readyState).toBe(at.ws.OPEN);
     expect((await request(execUrl(eid))).json.status).toBe('running');
     at.ws.close();
     await at.closed;
-    // (polling the status would keep it alive: wait without asking)
-    await sleep(IDLE * 2 + 200);
+    // Detached, it is reaped: its process gets SIGHUP and ends. (Polling the
+    // status would keep it alive: watch the process instead, with a deadline
+    // well short of the 30 s it would otherwise run.)
+    await until(() => !alive(pid), IDLE + 10_000, 'reaped after the socket closed');
     expectEnvelope(await request(execUrl(eid)), 410, 'session_reaped');
   });
 

@@ -79,6 +79,7 @@ describe('error-frame flood', () => {
     await flood(10_000); // warm-up: first-use allocations are not what is measured
     const small = await flood(100_000);
     const large = await flood(1_000_000);
+    console.log(`error-frame flood: RSS growth ${small.growth} MiB for 100k frames, ${large.growth} MiB for 1M`);
     // Before the bound: +80 MiB for 100k frames, +580 MiB for 1M (4.3 GB and OOM at 8.1M).
     expect(large.growth).toBeLessThan(small.growth + 48);
     // What the server sent back is bounded too (1024 error frames, not one per frame).
@@ -96,6 +97,7 @@ describe('error-frame flood', () => {
     await signalFlood(5_000);
     const small = await signalFlood(20_000);
     const large = await signalFlood(200_000);
+    console.log(`signal-frame flood: RSS growth ${small} MiB for 20k frames, ${large} MiB for 200k`);
     // Before the bound: +15 MiB for 10k frames, +81 MiB for 100k, +151 MiB for 300k.
     expect(large).toBeLessThan(small + 32);
   }, 180_000);

@@ -143,8 +143,16 @@ describe('resources', () => {
       await cycle(); // warm-up: the libuv pool starts its threads once
       const before = count();
       for (let i = 0; i < 5; i++) await cycle();
-      await new Promise((r) => setTimeout(r, 100));
-      console.log(JSON.stringify({ before, after: count() }));
+      // Descriptors and threads are given back asynchronously (a thread ends,
+      // a pipe closes, after the promise that waited for it): wait for the
+      // counts to come back, bounded, instead of a fixed 100 ms a busy
+      // machine may not honour. A leak never comes back.
+      let after = count();
+      for (let i = 0; i < 100 && (after.fds !== before.fds || after.threads !== before.threads); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = count();
+      }
+      console.log(JSON.stringify({ before, after }));
     `));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

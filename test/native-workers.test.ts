@@ -74,7 +74,10 @@ describe('worker threads', () => {
     // The env cleanup closed the runtime: its box's processes are gone and
     // the home dir lock is free again.
     let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
+    // Bounded by time, not by tries: 100 tries of 20 ms were 2 s at best,
+    // less than a loaded machine may take to end and reap the command.
+    const deadline = Date.now() + 10_000;
+    while (alive && Date.now() < deadline) {
       try {
         process.kill(pid, 0);
         await new Promise((r) => setTimeout(r, 20));

@@ -20,8 +20,12 @@ interface AggregateRow {
   plateau?: boolean;
 }
 
-const run = (file: string, options: Record<string, unknown>) =>
-  (scenario(file) as unknown as { run(o: Record<string, unknown>): Promise<AggregateRow> }).run(options);
+const run = async (file: string, options: Record<string, unknown>) => {
+  const row = await (scenario(file) as unknown as { run(o: Record<string, unknown>): Promise<AggregateRow> }).run(options);
+  // The measured figures, so a CI log shows how close a run came to a bound.
+  console.log(`${file}: ${JSON.stringify(row)}`);
+  return row;
+};
 
 describe('aggregate bounds: many executions at once', () => {
   it('24 x 12 MB nobody reads, 16 MiB runtime-wide budgets: the server holds the budgets, not 24 windows; every byte delivered late', async () => {

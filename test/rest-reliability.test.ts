@@ -53,7 +53,10 @@ class Proxy {
       });
       const end = () => { client.destroy(); upstream.destroy(); this.pairs.delete(pair); };
       client.on('close', end);
-      upstream.on('close', end);
+      // A dead path does not pass a close either: once frozen, the server
+      // giving up on its side (its own pong timeout) leaves the client's side
+      // open and silent, so only the client's liveness check can end it.
+      upstream.on('close', () => { if (frozen) upstream.destroy(); else end(); });
       client.on('error', () => {});
       upstream.on('error', () => {});
     });
@@ -140,9 +143,13 @@ describe('attach: abrupt drops and dead sockets', () => {
   it('replaces a frozen socket (no close, no pings) and still gets the exit', async () => {
     const box = await rt.createBox({ image: 'alpine:latest' });
     const ex = await box.exec('sh', ['-c', 'echo a; sleep 0.3; i=0; while [ $i -lt 3000 ]; do echo x$i; i=$((i+1)); done; sleep 2; echo done']);
-    proxy.freezeAfterBytes = 0;
     let text = '';
     ex.stdout.on('data', (c: Buffer) => { text += c.toString(); });
+    // Frozen once attached (the first output arrived), not during the
+    // handshake: a socket that was open and then went silent.
+    const deadline = Date.now() + 10_000;
+    while (!text.startsWith('a\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    proxy.freezeAfterBytes = 0;
     expect(await ex.wait()).toBe(0);
     expect(text.endsWith('done\n')).toBe(true);
     expect(ex.reattaches).toBeGreaterThanOrEqual(1);
