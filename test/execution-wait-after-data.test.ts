@@ -26,14 +26,18 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
-/** The usual caller: 'data' attached right after exec resolved, then wait(). */
-async function echoCollectedByData(box: Box): Promise<string> {
-  const ex = await box.exec('echo', ['hi']);
+/** The usual caller: 'data' attached, then wait() awaited, in one go. What the listener had got by then. */
+async function dataThenWait(ex: Execution): Promise<{ code: number; text: string }> {
   let text = '';
   ex.stdout.on('data', (c: Buffer) => { text += c.toString(); });
   ex.stderr.resume();
-  await ex.wait();
-  return text;
+  const code = await ex.wait();
+  return { code, text };
+}
+
+/** The same, right after exec resolved. */
+async function echoCollectedByData(box: Box): Promise<string> {
+  return (await dataThenWait(await box.exec('echo', ['hi']))).text;
 }
 
 /** Resolves once `ex` has pushed all its output (3 bytes of `echo hi`) and ended. */
@@ -74,22 +78,14 @@ describe.each(['embedded', 'rest'] as const)('wait() after the data events (%s)'
   it('output pushed before the caller listened is in its data events when wait() resolves', async () => {
     const ex = await box.exec('echo', ['hi']);
     await allPushed(ex);
-    let text = '';
-    ex.stdout.on('data', (c: Buffer) => { text += c.toString(); });
-    ex.stderr.resume();
-    expect(await ex.wait()).toBe(0);
-    expect(text).toBe('hi\n');
+    expect(await dataThenWait(ex)).toEqual({ code: 0, text: 'hi\n' });
   });
 
   it('the same when wait() was asked for before the output arrived', async () => {
     const ex = await box.exec('echo', ['hi']);
     const waited = ex.wait();
     await allPushed(ex);
-    let text = '';
-    ex.stdout.on('data', (c: Buffer) => { text += c.toString(); });
-    ex.stderr.resume();
-    expect(await ex.wait()).toBe(0);
-    expect(text).toBe('hi\n');
+    expect(await dataThenWait(ex)).toEqual({ code: 0, text: 'hi\n' });
     expect(await waited).toBe(0);
   });
 

@@ -67,6 +67,21 @@ export interface Answer {
   json: any;
 }
 
+/** All of `res`: status, headers, text, and the JSON it parses to (undefined when it is not JSON). */
+export function readAnswer(res: http.IncomingMessage): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json: unknown;
+      try { json = text === '' ? undefined : JSON.parse(text); } catch { json = undefined; }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+    });
+    res.on('error', reject);
+  });
+}
+
 /** One HTTP request on a fresh connection (no pooling, nothing left open). */
 export function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -75,15 +90,7 @@ export function request(url: string, init: { method?: string; headers?: Record<s
       headers['Content-Type'] = 'application/json';
     }
     const req = http.request(url, { method: init.method ?? 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text === '' ? undefined : JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
+      readAnswer(res).then(resolve, reject);
     });
     req.on('error', reject);
     req.end(init.body);

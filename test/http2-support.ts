@@ -7,7 +7,7 @@ import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
-import type { Answer } from './http-support';
+import { type Answer, readAnswer } from './http-support';
 
 export interface Certificate {
   key: Buffer;
@@ -138,15 +138,7 @@ export function https1request(port: number, path: string, ca: Buffer,
     const headers: Record<string, string> = { Connection: 'close', ...init.headers };
     const options = { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers, agent: false, ca, servername: 'localhost' };
     const req = https.request(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text === '' ? undefined : JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
+      readAnswer(res).then(resolve, reject);
     });
     req.on('error', reject);
     req.end(init.body);
