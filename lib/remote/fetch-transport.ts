@@ -66,7 +66,7 @@ class FetchResponse implements TransportResponse {
     return body === null ? Readable.from([]) : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
   }
 
-  discard(): void {
-    this.#response.body?.cancel().catch(() => undefined);
+  async discard(): Promise<void> {
+    await this.#response.body?.cancel().catch(() => undefined);
   }
 }

@@ -178,7 +178,7 @@ export class HttpClient {
   /** send(), the body (if any) discarded. */
   async empty(req: HttpRequest): Promise<HttpAnswer> {
     const answer = await this.send(req);
-    answer.response.discard();
+    await answer.response.discard();
     return answer;
   }
 }

@@ -61,16 +61,27 @@ function wireHeaders(method: string, headers: Readonly<Record<string, string>>, 
   return out;
 }
 
-/** Reads and drops what is left of a body, up to MAX_DISCARD_BYTES; past that the connection is closed. */
-function discardBody(res: http.IncomingMessage): void {
-  if (res.complete || res.destroyed) return;
-  let seen = 0;
-  res.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > MAX_DISCARD_BYTES) res.destroy();
-  });
+/**
+ * Reads and drops what is left of a body, up to MAX_DISCARD_BYTES; past that
+ * the connection is closed. Resolves at the body's end when all of it has
+ * arrived (the socket is back in the pool by then, so the next request
+ * reuses it), at once otherwise: never waits for bytes still to come.
+ */
+function discardBody(res: http.IncomingMessage): Promise<void> {
+  if (res.destroyed || res.readableEnded) return Promise.resolve();
   res.on('error', () => { /* the body was not wanted */ });
+  let ended = Promise.resolve();
+  if (res.complete) {
+    ended = new Promise((resolve) => { res.once('end', resolve); res.once('close', resolve); });
+  } else {
+    let seen = 0;
+    res.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > MAX_DISCARD_BYTES) res.destroy();
+    });
+  }
   res.resume();
+  return ended;
 }
 
 class IncomingHeaders implements HeaderLookup {
@@ -125,9 +136,10 @@ class NodeResponse implements TransportResponse {
     return this.#decoded();
   }
 
-  discard(): void {
-    if (this.#body === null) discardBody(this.#raw);
-    else this.#body.destroy();
+  discard(): Promise<void> {
+    if (this.#body === null) return discardBody(this.#raw);
+    this.#body.destroy();
+    return Promise.resolve();
   }
 }
 
@@ -157,7 +169,7 @@ export class NodeHttpTransport implements Transport {
       const res = await this.#exchange(url, method, headers, body, req.signal);
       const location = res.headers.location;
       if (!isRedirect(res.statusCode ?? 0, location)) return new NodeResponse(res, method);
-      discardBody(res);
+      void discardBody(res);
       const step = nextRedirect({ url, method, headers, streamedBody: isStream(body) }, res.statusCode ?? 0, location!, redirects);
       ({ url, method, headers } = step);
       if (!step.keepBody) body = undefined;

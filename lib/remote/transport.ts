@@ -39,8 +39,12 @@ export interface TransportResponse {
   chunks(): AsyncIterable<Uint8Array>;
   /** The body as a Node stream (for unpacking a download). */
   stream(): Readable;
-  /** The body is not wanted: stops reading it without waiting. */
-  discard(): void;
+  /**
+   * The body is not wanted: drops it. Settles once a body that has fully
+   * arrived is dropped (its connection then serves the next request), never
+   * waiting for bytes still to come.
+   */
+  discard(): Promise<void>;
 }
 
 export interface Transport {
