@@ -1,6 +1,7 @@
-// One request to a BoxLite REST server over Node's fetch: URL, credentials,
-// Idempotency-Key, retries (retry-policy.ts), AbortSignal, and the typed error
-// for a failed answer (remote-error.ts).
+// One request to a BoxLite REST server: URL, credentials, Idempotency-Key,
+// retries (retry-policy.ts), AbortSignal, and the typed error for a failed
+// answer (remote-error.ts). The bytes go through a Transport (transport.ts):
+// node:http by default, the caller's fetch when given one.
 //
 // Every request is published on the diagnostics channel
 // `boxlite-native:remote:request` ({method, url, headers, body}, body the JSON
@@ -9,8 +10,10 @@
 // attach WebSocket's handshakes (attach-connection.ts) are published too.
 import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
+import type { Readable } from 'node:stream';
 import { type RemoteBoxliteError, MAX_ERROR_BODY_BYTES, errorFromAnswer, networkError, protocolError } from './remote-error';
 import { type RetryPolicy, backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry-policy';
+import type { HeaderLookup, Transport, TransportRequest, TransportResponse } from './transport';
 
 export const REQUEST_CHANNEL = 'boxlite-native:remote:request';
 const requests = channel(REQUEST_CHANNEL);
@@ -37,7 +40,7 @@ export interface HttpClientConfig {
   /** Extra headers on every request (e.g. a gateway's own). */
   headers: Readonly<Record<string, string>>;
   retry: RetryPolicy;
-  fetch: typeof fetch;
+  transport: Transport;
 }
 
 export interface HttpRequest {
@@ -49,7 +52,7 @@ export interface HttpRequest {
   query?: Record<string, string | undefined>;
   json?: unknown;
   /** A binary body, made afresh for each try (a stream cannot be sent twice). */
-  body?: () => { data: ReadableStream<Uint8Array> | Uint8Array; contentType: string };
+  body?: () => { data: Readable | Uint8Array; contentType: string };
   /** Not idempotent by itself: send an Idempotency-Key, the same on every try. */
   idempotent?: boolean;
   accept?: string;
@@ -60,8 +63,9 @@ export interface HttpRequest {
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
-  response: Response;
+  headers: HeaderLookup;
+  /** The answer's body, still unread. */
+  response: TransportResponse;
   requestId: string | null;
 }
 
@@ -116,24 +120,17 @@ export class HttpClient {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       req.signal?.throwIfAborted();
-      let body: RequestInit['body'] = jsonText;
+      let body: TransportRequest['body'] = jsonText;
       const tryHeaders = { ...headers };
       if (req.body) {
         const made = req.body();
-        body = made.data as RequestInit['body'];
+        body = made.data;
         tryHeaders['Content-Type'] = made.contentType;
       }
       publishRequest(() => ({ method: req.method, url, headers: tryHeaders, body: jsonText === undefined ? null : JSON.parse(jsonText) }));
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await this.config.fetch(url, {
-          method: req.method,
-          headers: tryHeaders,
-          body,
-          signal: req.signal,
-          // A streamed body needs half duplex (Node's fetch refuses it otherwise).
-          ...(req.body ? { duplex: 'half' } : {}),
-        } as RequestInit);
+        response = await this.config.transport.request({ method: req.method, url, headers: tryHeaders, body, signal: req.signal });
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
         const failure = networkError(what, err);
@@ -141,7 +138,7 @@ export class HttpClient {
         continue;
       }
       const requestId = response.headers.get('x-request-id');
-      if (response.ok) return { status: response.status, headers: response.headers, response, requestId };
+      if (response.status >= 200 && response.status <= 299) return { status: response.status, headers: response.headers, response, requestId };
       const failure = errorFromAnswer(response.status, response.headers, await readBounded(response), what);
       const retryable = isRetryableStatus(response.status)
         // The same key is still being worked on: the server asks to come back later.
@@ -181,29 +178,25 @@ export class HttpClient {
   /** send(), the body (if any) discarded. */
   async empty(req: HttpRequest): Promise<HttpAnswer> {
     const answer = await this.send(req);
-    await answer.response.body?.cancel().catch(() => undefined);
+    await answer.response.discard();
     return answer;
   }
 }
 
 /** At most MAX_ERROR_BODY_BYTES of an error body as text; the rest is not read. */
-async function readBounded(response: Response): Promise<string> {
-  const body = response.body;
-  if (body === null) return '';
-  const reader = body.getReader();
+async function readBounded(response: TransportResponse): Promise<string> {
+  if (!response.hasBody) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < MAX_ERROR_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+    // Leaving the loop at the bound stops reading: the rest is never read.
+    for await (const chunk of response.chunks()) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
     }
   } catch {
     // cut off mid-body: what arrived is all there is to report
-  } finally {
-    reader.cancel().catch(() => undefined);
   }
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
 }

@@ -112,9 +112,14 @@ export class RemoteBox implements BoxApi {
     const answer = await this.#ctx.client.send({
       method: 'GET', path: this.#path('/files'), query: { path: guestSrc }, accept: 'application/x-tar', signal: options.signal,
     });
-    const body = answer.response.body;
-    if (body === null) throw protocolError('GET .../files answered no archive', answer.status, answer.requestId);
-    await unpackToHost(body, guestSrc, hostDst);
+    if (!answer.response.hasBody) throw protocolError('GET .../files answered no archive', answer.status, answer.requestId);
+    try {
+      await unpackToHost(answer.response.stream(), guestSrc, hostDst);
+    } catch (err) {
+      // Aborted mid-download: the signal's reason, whatever the stream reported.
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw err;
+    }
   }
 }
 

@@ -19,6 +19,7 @@ import { STATUS_CODES } from 'node:http';
 import { classifyError, boxliteCodeForMessagePrefix } from '../errors/classify';
 import { BoxliteError, BoxliteErrorCode, NetworkError } from '../errors/errors';
 import { httpRowForStatus } from '../errors/http-table';
+import type { HeaderLookup } from './transport';
 
 /** What a remote failure carries besides the BoxliteError fields. */
 export interface RemoteErrorFields {
@@ -107,7 +108,7 @@ function withFields<E extends BoxliteError>(err: E, fields: RemoteErrorFields): 
 }
 
 /** The typed error for a non-2xx answer. `bodyText` is at most MAX_ERROR_BODY_BYTES of the body. */
-export function errorFromAnswer(status: number, headers: Headers, bodyText: string, what: string): RemoteBoxliteError {
+export function errorFromAnswer(status: number, headers: HeaderLookup, bodyText: string, what: string): RemoteBoxliteError {
   const env = envelopeOf(bodyText);
   const envMessage = typeof env?.message === 'string' && env.message.length > 0 ? env.message : null;
   // No envelope (a proxy, a load balancer): say what came back, in the

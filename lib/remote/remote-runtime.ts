@@ -1,13 +1,16 @@
 // Runtime.rest(): the Runtime interface against any BoxLite REST API v1 server
 // (this package's `serve`, BoxLite's hosted control plane, a router in front
-// of several servers), in TypeScript over fetch and ws. It never loads the
+// of several servers), in TypeScript over node:http (or the caller's fetch)
+// and ws. It never loads the
 // native addon, so it runs where the addon cannot (no prebuild, no compiler,
 // another OS).
 import { BoxliteErrorCode, InvalidArgumentError, StoppedError, isBoxliteError } from '../errors/errors';
 import { optionalBool, requiredString } from '../runtime/runtime';
 import type { BoxInfo, BoxOptions, RemoveBoxOptions, Runtime as RuntimeApi, RuntimeMetrics, RuntimeRestOptions } from '../runtime/runtime-types';
 import type { AttachOptions } from './attach-connection';
+import { FetchTransport } from './fetch-transport';
 import { HttpClient, segment } from './http-client';
+import { NodeHttpTransport } from './node-http-transport';
 import { type CallOptions, RemoteBox, type RemoteBoxContext } from './remote-box';
 import type { RemoteExecution } from './remote-execution';
 import { protocolError } from './remote-error';
@@ -89,15 +92,16 @@ export class RemoteRuntime implements RuntimeApi {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     const apiKey = options.apiKey;
     if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.length === 0)) throw invalid('apiKey must be a non-empty string');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') throw invalid('fetch must be a function (Node >= 18 has one)');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalid('fetch must be a function');
     const client = new HttpClient({
       baseUrl: baseUrlOf(options.url),
       pathPrefix: prefixOf(options.pathPrefix),
       apiKey,
       headers: headersOf(options.headers),
       retry: resolveRetryPolicy(options.retry),
-      fetch: fetchImpl,
+      // The caller's fetch sees every request as before; without one, node:http
+      // with this runtime's own keep-alive sockets (node-http-transport.ts).
+      transport: options.fetch !== undefined ? new FetchTransport(options.fetch) : new NodeHttpTransport(),
     });
     const liveness = options.attachLivenessTimeoutMs ?? DEFAULT_LIVENESS_MS;
     if (!Number.isSafeInteger(liveness) || liveness < 1) throw invalid('attachLivenessTimeoutMs must be a positive integer');
@@ -199,7 +203,8 @@ export class RemoteRuntime implements RuntimeApi {
 
   /**
    * Stops listening to every execution (their wait() rejects with
-   * StoppedError) and refuses later calls with StoppedError. Remote boxes and
+   * StoppedError), closes the idle keep-alive sockets (requests in flight
+   * finish first) and refuses later calls with StoppedError. Remote boxes and
    * commands keep running: they belong to the server. Idempotent.
    */
   async close(): Promise<void> {
@@ -207,6 +212,7 @@ export class RemoteRuntime implements RuntimeApi {
     this.#closed = true;
     for (const ref of this.#executions) ref.deref()?._abandon();
     this.#executions.clear();
+    this._client.config.transport.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,7 +1,7 @@
 // When and how long the remote client waits before trying a request again.
 //
 // Retried: a request that never got an answer (connection refused or reset,
-// DNS failure: fetch's TypeError), 429 and 503 (the server refused before
+// DNS failure: the transport's error), 429 and 503 (the server refused before
 // doing anything), and 409 "Idempotency-Key still in progress" (the server
 // says so with Retry-After). Every non-idempotent request carries an
 // Idempotency-Key, so a retry of one whose answer was lost replays that answer

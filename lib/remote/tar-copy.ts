@@ -21,14 +21,14 @@ import * as tar from 'tar';
  * directory holding one file would otherwise look like that file. The
  * document's uploadFiles has no parameter for it.
  */
-export async function packHostPath(hostSrc: string): Promise<{ make: () => ReadableStream<Uint8Array> }> {
+export async function packHostPath(hostSrc: string): Promise<{ make: () => Readable }> {
   const st = await fsp.lstat(hostSrc);
   const isDir = st.isDirectory();
   const cwd = isDir ? hostSrc : path.dirname(hostSrc);
   const entries = isDir ? ['.'] : [path.basename(hostSrc)];
-  const make = (): ReadableStream<Uint8Array> => {
+  const make = (): Readable => {
     const pack = tar.c({ cwd, portable: true, follow: false }, entries);
-    return Readable.toWeb(Readable.from(pack as AsyncIterable<Buffer>)) as ReadableStream<Uint8Array>;
+    return Readable.from(pack as AsyncIterable<Buffer>);
   };
   return { make };
 }
@@ -42,11 +42,10 @@ async function isDirectory(p: string): Promise<boolean> {
 }
 
 /** Unpacks a downloaded archive of `guestSrc` onto `hostDst`. */
-export async function unpackToHost(body: ReadableStream<Uint8Array>, guestSrc: string, hostDst: string): Promise<void> {
+export async function unpackToHost(body: Readable, guestSrc: string, hostDst: string): Promise<void> {
   const staging = await fsp.mkdtemp(path.join(os.tmpdir(), 'boxlite-copyout-'));
   try {
-    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
-      tar.x({ cwd: staging, preservePaths: false }) as unknown as NodeJS.WritableStream);
+    await pipeline(body, tar.x({ cwd: staging, preservePaths: false }) as unknown as NodeJS.WritableStream);
     const entries = await fsp.readdir(staging, { withFileTypes: true });
     const base = path.posix.basename(guestSrc.replace(/\/+$/, ''));
     const single = entries.length === 1 && !entries[0].isDirectory() && entries[0].name === base ? entries[0] : null;

@@ -78,8 +78,8 @@ export interface RuntimeRestOptions {
   /** The `{prefix}` slot of /v1/{prefix}/..., verbatim (it may hold '/'); none by default. */
   pathPrefix?: string;
   /**
-   * 'typescript' (default): this package's client (lib/remote/), over fetch
-   * and ws; it never loads the addon. 'libboxlite': libboxlite's own REST
+   * 'typescript' (default): this package's client (lib/remote/), over
+   * node:http (or the given `fetch`) and ws; it never loads the addon. 'libboxlite': libboxlite's own REST
    * runtime through the addon (needs the native library).
    */
   client?: 'typescript' | 'libboxlite';
@@ -91,7 +91,11 @@ export interface RuntimeRestOptions {
   attachLivenessTimeoutMs?: number;
   /** Extra headers on every request (client 'typescript'), e.g. a gateway's own. */
   headers?: Record<string, string>;
-  /** The fetch implementation (client 'typescript'; default: the global fetch). */
+  /**
+   * Send every request through this fetch instead (client 'typescript'; e.g.
+   * a proxy-aware or instrumented one, or the global fetch). Default: none,
+   * node:http / node:https with the runtime's own keep-alive sockets.
+   */
   fetch?: typeof fetch;
   /** Path of libboxlite (client 'libboxlite' only). */
   libraryPath?: string;
