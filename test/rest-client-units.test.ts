@@ -121,3 +121,15 @@ describe('Runtime.rest() options', () => {
     await expect(rt.listBoxes()).rejects.toThrow('stopped: runtime is closed');
   });
 });
+
+describe('Runtime.rest() url', () => {
+  it('refuses credentials in the URL (they would reach logs and error messages; apiKey is the way), without echoing them', async () => {
+    for (const url of ['http://user:s3cret-pw@127.0.0.1:9', 'https://only-user@example.com/api']) {
+      const err = await Runtime.rest({ url }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+      expect((err as Error).message).toBe('invalid argument: url must not carry credentials (user:password@): pass apiKey instead');
+    }
+    const ok = await Runtime.rest({ url: 'http://127.0.0.1:9', retry: false });
+    await ok.close();
+  });
+});

@@ -44,6 +44,9 @@ function baseUrlOf(raw: unknown): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid(`url must be http or https, got ${parsed.protocol}`);
   if (parsed.search || parsed.hash) throw invalid('url must not carry a query or fragment');
+  // A password in a URL ends up in logs and error messages; fetch refuses such
+  // URLs, and node:http would quietly send them as Basic auth. apiKey is the way.
+  if (parsed.username || parsed.password) throw invalid('url must not carry credentials (user:password@): pass apiKey instead');
   return url.replace(/\/+$/, '');
 }
 
