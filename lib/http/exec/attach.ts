@@ -89,20 +89,31 @@ function watchLiveness(ws: WebSocket, timeoutMs: number): void {
   let lastHeard = performance.now();
   const heard = () => { lastHeard = performance.now(); };
   let timer: NodeJS.Timeout | null = null;
+  let due = lastHeard + timeoutMs / 4;
   const check = () => {
-    const silent = performance.now() - lastHeard;
+    const now = performance.now();
+    // A check that runs late means this process could not run for that long
+    // (a long GC, a blocked loop, SIGSTOP): no Ping went out meanwhile and a
+    // Pong may wait unread in the socket, read only after this timer phase.
+    // That silence is ours, not the client's, and does not count.
+    // The check runs at least every quarter timeout, so a stall is measured
+    // to within that much of its start.
+    const ownStall = Math.max(0, now - due);
+    const silent = now - lastHeard - ownStall;
     if (silent >= timeoutMs) {
       timer = null;
       ws.terminate();
       return;
     }
-    timer = setTimeout(check, timeoutMs - silent);
+    const next = Math.min(timeoutMs - silent, timeoutMs / 4);
+    due = now + next;
+    timer = setTimeout(check, next);
     timer.unref();
   };
   ws.on('pong', heard);
   ws.on('message', heard);
   ws.on('close', () => { if (timer !== null) clearTimeout(timer); timer = null; });
-  timer = setTimeout(check, timeoutMs);
+  timer = setTimeout(check, timeoutMs / 4);
   timer.unref();
 }
 
