@@ -16,6 +16,11 @@ import { type RetryPolicy, backoffMs, isRetryableStatus, retryAfterMs, sleep } f
 import type { HeaderLookup, Transport, TransportRequest, TransportResponse } from './transport';
 
 export const REQUEST_CHANNEL = 'boxlite-native:remote:request';
+/**
+ * Largest JSON answer read (decoded bytes). A listing page of 1,000 boxes is
+ * about 1 MB; past this the answer is refused rather than held in memory.
+ */
+export const MAX_JSON_ANSWER_BYTES = 64 << 20;
 const requests = channel(REQUEST_CHANNEL);
 
 export interface RequestMessage {
@@ -158,16 +163,31 @@ export class HttpClient {
     await sleep(wait, signal);
   }
 
-  /** send(), then the JSON body. */
+  /** send(), then the JSON body (at most MAX_JSON_ANSWER_BYTES once decoded). */
   async json<T>(req: HttpRequest): Promise<{ value: T; answer: HttpAnswer }> {
     const answer = await this.send(req);
-    let text: string;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
     try {
-      text = await answer.response.text();
+      // Leaving the loop past the bound stops reading: a compressed answer
+      // that inflates without end (or a server that never stops) costs at
+      // most the bound, not the process's memory.
+      for await (const chunk of answer.response.chunks()) {
+        size += chunk.length;
+        if (size > MAX_JSON_ANSWER_BYTES) break;
+        chunks.push(chunk);
+      }
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
       throw networkError(`reading the answer to ${req.method} ${req.path}`, err);
     }
+    if (size > MAX_JSON_ANSWER_BYTES) {
+      throw protocolError(`the answer to ${req.method} ${req.path} is larger than ${MAX_JSON_ANSWER_BYTES} bytes (decoded): not read further`,
+        answer.status, answer.requestId);
+    }
+    // As fetch's text(): UTF-8, a leading byte order mark dropped.
+    let text = Buffer.concat(chunks, size).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       return { value: JSON.parse(text) as T, answer };
     } catch {
