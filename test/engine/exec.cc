@@ -486,31 +486,43 @@ void kill_box_processes(BoxRecord& rec, std::chrono::milliseconds wait) {
   }
 }
 
+// Whether `pid` is a zombie (state Z in /proc/<pid>/stat). Plain read(2):
+// libstdc++'s filebuf throws when the read fails, and it does (ESRCH) for a
+// process that exits while we look at it; a process gone counts as a zombie.
+static bool is_zombie(pid_t pid) {
+  char path[32];
+  snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  char buf[512];
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  if (n <= 0) return true;
+  // The state follows the command name, which is in parentheses and may hold anything but ends at the last ')'.
+  const char* paren = static_cast<const char*>(memrchr(buf, ')', static_cast<size_t>(n)));
+  if (!paren || paren + 2 >= buf + n) return true;
+  return paren[2] == 'Z';
+}
+
 // Whether processes other than `pgid` itself are still in that process group.
+// It runs at every exit, so it asks each process's group with getpgid(2) and
+// reads a stat file only for a member (for the zombie check): opening and
+// parsing every /proc/<pid>/stat cost about half a millisecond of CPU per
+// execution on a machine running ~90 processes, as much as the rest of an
+// `echo hi` on the engine's side.
 static bool group_has_members(pid_t pgid) {
   DIR* d = opendir("/proc");
   if (!d) return false;
   bool found = false;
   while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;  // only the pid directories
     pid_t p = static_cast<pid_t>(atoi(e->d_name));
     if (p <= 0 || p == pgid) continue;
-    // Plain read(2): libstdc++'s filebuf throws when the read fails, and it
-    // does (ESRCH) for a process that exits while we look at it.
-    std::string stat;
-    int fd = open((std::string("/proc/") + e->d_name + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf);
-    close(fd);
-    if (n <= 0) continue;
-    stat.assign(buf, static_cast<size_t>(n));
-    size_t paren = stat.rfind(')');
-    if (paren == std::string::npos) continue;
-    std::istringstream fields(stat.substr(paren + 1));
-    std::string state;
-    long ppid = 0, pgrp = 0;
-    if (fields >> state >> ppid >> pgrp && pgrp == pgid && state != "Z") found = true;
-    if (found) break;
+    if (getpgid(p) != pgid) continue;  // -1 when it exited meanwhile
+    if (!is_zombie(p)) {
+      found = true;
+      break;
+    }
   }
   closedir(d);
   return found;
