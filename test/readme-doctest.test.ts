@@ -114,15 +114,50 @@ function toFile(block: Block, index: number): { name: string; source: string } {
 let scratch: string;
 let env: NodeJS.ProcessEnv;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
+/**
+ * A port to hand a server block, taken below the kernel's ephemeral range
+ * (ip_local_port_range): every other test listens on port 0 and gets one from
+ * that range, so none can take this port between our check and the block's
+ * listen. Checked free by binding it here first.
+ */
+async function freePort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch { /* not Linux: the usual default */ }
+  const from = Math.max(1024, low - 12_000);
+  for (let i = 0; i < 50; i++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
+}
+
+/**
+ * Launches a server block on a free port and waits until it listens. Should
+ * something outside the tests take the port first, the block's EADDRINUSE is
+ * retried on another; any other failure to listen is the block's.
+ */
+async function launchListening(file: string, env: NodeJS.ProcessEnv, title: string): Promise<{ child: ChildProcess; done: Promise<Outcome> }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const launched = launch(file, { ...env, PORT: String(port) });
+    let exited = false;
+    void launched.done.then(() => { exited = true; });
+    for (let i = 0; i < 300 && !exited; i++) {
+      if (await canConnect(port)) return launched;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    launched.child.kill('SIGKILL');
+    const o = await launched.done;
+    if (attempt < 3 && o.output.includes('EADDRINUSE')) continue;
+    throw new Error(`${title}: never listened on PORT=${port} (exit ${o.code ?? o.signal}):\n${o.output}`);
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -210,22 +245,9 @@ describe('README.md, CONTRIBUTING.md and docs/*.md code blocks run as written', 
       const file = path.join(scratch, name);
       fs.writeFileSync(file, source);
       if (block.marker?.kind === 'server') {
-        const port = await freePort();
-        const { child, done } = launch(file, { ...blockEnv, PORT: String(port) });
-        let exited = false;
-        void done.then(() => { exited = true; });
-        let listening = false;
-        for (let i = 0; i < 300 && !exited && !listening; i++) {
-          listening = await canConnect(port);
-          if (!listening) await new Promise((r) => setTimeout(r, 100));
-        }
-        if (!listening) {
-          child.kill('SIGKILL');
-          const o = await done;
-          throw new Error(`${title}: never listened on PORT=${port} (exit ${o.code ?? o.signal}):\n${o.output}`);
-        }
-        child.kill('SIGINT');
-        const outcome = await done;
+        const running = await launchListening(file, blockEnv, title);
+        running.child.kill('SIGINT');
+        const outcome = await running.done;
         expect(outcome.code, `${title} after SIGINT:\n${outcome.output}`).toBe(0);
       } else {
         const outcome = await launch(file, blockEnv).done;
