@@ -74,8 +74,12 @@ describe('npm run bench:load reaches its verdict', () => {
     const r = await runScript('bench/load/run.js', ['--quick', '--out', out], {}, 240_000);
     expectVerdict(r, /\d+\/\d+ goals met in \d+ s; report: /);
     expect(r.out).not.toMatch(/failed phase:/);
-    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { goals: unknown[] };
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as
+      { goals: unknown[]; references: Array<{ id: string; median: string }> };
     expect(results.goals.length).toBeGreaterThan(0);
+    // The references (the REST ceiling, the bare server with the engine lookup) were measured too.
+    expect(results.references.map((x) => x.id)).toEqual(['ceiling-vs-addon', 'engine-lookup-404']);
+    for (const x of results.references) expect(x.median).toMatch(/^[\d.]+%$/);
     expect(fs.readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('<svg');
   }, 300_000);
 });

@@ -55,14 +55,22 @@ async function load(port, url, seconds) {
   return { rps: r.requests.average, p99: r.latency.p99 };
 }
 
-/** One pair per path: { [status]: { boxlite, bare, ratio } }. */
-async function measurePair(boxlitePort, barePort, seconds, boxliteFirst) {
+/**
+ * One pair per path: { [status]: { boxlite, bare, ratio } }. With `enginePort`
+ * (bare-server.js --engine) the 404 is also measured there, between the two:
+ * `engineRatio` is that server against the plain bare one, what the engine
+ * lookup alone leaves of the bare rate.
+ */
+async function measurePair(boxlitePort, barePort, seconds, boxliteFirst, enginePort) {
   const out = {};
   for (const [status, url] of Object.entries(PATHS)) {
-    const order = boxliteFirst ? ['boxlite', 'bare'] : ['bare', 'boxlite'];
+    const ports = { boxlite: boxlitePort, bare: barePort };
+    if (enginePort !== undefined && status === '404') ports.bareEngine = enginePort;
+    const order = boxliteFirst ? ['boxlite', 'bareEngine', 'bare'] : ['bare', 'bareEngine', 'boxlite'];
     const r = {};
-    for (const side of order) r[side] = await load(side === 'boxlite' ? boxlitePort : barePort, url, seconds);
+    for (const side of order.filter((s) => ports[s] !== undefined)) r[side] = await load(ports[side], url, seconds);
     out[status] = { boxlite: r.boxlite, bare: r.bare, ratio: r.boxlite.rps / r.bare.rps };
+    if (r.bareEngine) Object.assign(out[status], { bareEngine: r.bareEngine, engineRatio: r.bareEngine.rps / r.bare.rps });
   }
   return out;
 }

@@ -42,4 +42,29 @@ function judge(rounds) {
   });
 }
 
-module.exports = { GOAL_CONCURRENCY, judge };
+// Not goals: what the machine leaves at best, measured in the same rounds, so
+// a goal can be read beside the most any server could reach here.
+const REFERENCES = [
+  { id: 'ceiling-vs-addon', beside: 'rest-vs-addon', besideName: 'REST streaming',
+    label: `REST ceiling (null-server.js: the protocol, nothing behind it) vs the addon, ${GOAL_CONCURRENCY} concurrent`,
+    unit: '%', of: (r) => r.stream[GOAL_CONCURRENCY].ceiling.mibPerSec / r.stream[GOAL_CONCURRENCY].addon.mibPerSec },
+  { id: 'engine-lookup-404', beside: 'error-404', besideName: '404',
+    label: 'bare node:http plus one engine lookup (bare-server.js --engine) vs bare, 404',
+    unit: '%', of: (r) => r.errors[404].engineRatio },
+];
+
+/** Each reference with min/median/max over the rounds that measured it, and the goal it stands beside. */
+function references(rounds) {
+  return REFERENCES.map((ref) => {
+    const values = rounds.map((r) => { try { return ref.of(r); } catch { return undefined; } })
+      .filter((v) => Number.isFinite(v));
+    const goal = GOALS.find((g) => g.id === ref.beside);
+    const beside = `the ${ref.besideName} goal, ${goal.atLeast !== undefined ? '>=' : '<='} ${format(goal.atLeast ?? goal.atMost, goal.unit)}`;
+    if (values.length === 0) return { id: ref.id, label: ref.label, beside, min: '-', median: 'not measured', max: '-' };
+    const s = spread(values);
+    return { id: ref.id, label: ref.label, beside, min: format(s.min, ref.unit), median: format(s.median, ref.unit),
+      max: format(s.max, ref.unit) };
+  });
+}
+
+module.exports = { GOAL_CONCURRENCY, judge, references };

@@ -12,6 +12,7 @@ const SIDES = [
   { key: 'spawn', label: 'child_process.spawn', color: '#6b7280' },
   { key: 'addon', label: 'direct addon', color: '#2563eb' },
   { key: 'rest', label: 'REST+WebSocket (server)', color: '#dc2626' },
+  { key: 'ceiling', label: 'REST ceiling (null server)', color: '#f59e0b' },
 ];
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
@@ -24,7 +25,7 @@ function measured(rounds, level, side, metric) {
 
 /** A line chart, one line per side; x = the concurrency levels, evenly spaced. */
 function chart(title, unit, levels, rounds, metric) {
-  const W = 520; const H = 300; const L = 60; const R = 150; const T = 30; const B = 40;
+  const W = 560; const H = 300; const L = 60; const R = 190; const T = 30; const B = 40;
   const series = SIDES.map((s) => ({ ...s, points: levels.map((level) => measured(rounds, level, s.key, metric)) }));
   const top = Math.max(...series.flatMap((s) => s.points.filter(Boolean).map((p) => p.max))) * 1.1 || 1;
   const x = (i) => L + (levels.length === 1 ? 0 : (i * (W - L - R)) / (levels.length - 1));
@@ -67,9 +68,10 @@ const mmm = (values, digits = 1) => {
   return `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}..${s.max.toFixed(digits)}]`;
 };
 
-function writeReport(dir, { meta, rounds, goals }) {
+function writeReport(dir, { meta, rounds, goals, references = [] }) {
   const levels = meta.levels;
   const goalRows = goals.map((g) => [g.label, g.median, `${g.min}..${g.max}`, g.goal, g.met ? 'met' : 'NOT met']);
+  const referenceRows = references.map((r) => [r.label, r.median, `${r.min}..${r.max}`, r.beside]);
   const cpuRows = levels.map((level) => [level, ...SIDES.map((s) => mmm(rounds.map((r) => r.stream[level]?.[s.key]?.cpuMsPerMiB)
     .filter(Number.isFinite), 2))]);
   const failureRows = rounds.flatMap((r, i) => r.failures.map((f) => [i + 1, f]));
@@ -77,13 +79,14 @@ function writeReport(dir, { meta, rounds, goals }) {
     mmm(rounds.map((r) => r.latency[side].p50), 2), mmm(rounds.map((r) => r.latency[side].p99), 2)]);
   const errorRows = Object.keys(rounds[0].errors).map((status) => [status,
     mmm(rounds.map((r) => r.errors[status].boxlite.rps), 0), mmm(rounds.map((r) => r.errors[status].bare.rps), 0),
-    mmm(rounds.map((r) => r.errors[status].ratio * 100), 0)]);
+    mmm(rounds.map((r) => r.errors[status].ratio * 100), 0),
+    mmm(rounds.map((r) => r.errors[status].bareEngine?.rps).filter(Number.isFinite), 0)]);
   const official = rounds.filter((r) => r.official);
   const officialRows = official.length === 0 ? [] : [[mmm(official.map((r) => r.official.echoP50Ms), 2),
     mmm(official.map((r) => r.official.echoP99Ms), 2), official[0].official.streamConcurrency,
     mmm(official.map((r) => r.official.streamMibPerSec), 0)]];
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>boxlite-native bench:load</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1120px}table{border-collapse:collapse;margin:8px 0 20px}
+<style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1180px}table{border-collapse:collapse;margin:8px 0 20px}
 td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:left}.charts{display:flex;flex-wrap:wrap;gap:16px}
 svg{font-family:system-ui,sans-serif;background:#fff;border:1px solid #e5e7eb}</style></head><body>
 <h1>bench:load</h1>
@@ -91,15 +94,18 @@ svg{font-family:system-ui,sans-serif;background:#fff;border:1px solid #e5e7eb}</
 ${meta.streamBytes / 1048576} MiB per streaming execution (<code>head -c ${meta.streamBytes} /dev/zero</code>); ran ${meta.seconds.toFixed(0)} s.
 Values are medians over rounds, [min..max] beside them; ratios are taken within a round. The machine may be shared: compare ratios, not absolute figures.</p>
 <h2>Goals (issue 17)</h2>${table(['metric', 'median', 'min..max', 'goal', ''], goalRows)}
+<h2>References (not goals)</h2><p>The most this machine leaves, measured in the same rounds: a server that speaks the
+REST protocol with nothing behind it (every output frame one preallocated buffer), driven by the same client, and the
+bare server making the same engine lookup as the 404 does.</p>${table(['reference', 'median', 'min..max', 'beside'], referenceRows)}
 ${failureRows.length ? `<h2>Failed phases</h2>${table(['round', 'phase'], failureRows)}` : ''}
 <h2>Streaming against concurrency</h2><div class="charts">
 ${chart('throughput', 'MiB/s', levels, rounds, 'mibPerSec')}
 ${chart('per-execution time, p99', 'ms', levels, rounds, 'p99Ms')}
-${chart('peak RSS (server for REST; the measuring process otherwise)', 'MiB', levels, rounds, 'peakRssMiB')}
+${chart('peak RSS (REST: the server; else the measuring process)', 'MiB', levels, rounds, 'peakRssMiB')}
 ${chart('CPU per MiB (server for REST)', 'ms/MiB', levels, rounds, 'cpuMsPerMiB')}</div>
 <h2>CPU per MiB (ms)</h2>${table(['concurrency', ...SIDES.map((s) => s.label)], cpuRows)}
 <h2><code>echo hi</code> round trip, sequential (ms)</h2>${table(['path', 'p50', 'p99'], latencyRows)}
-<h2>Error answers, autocannon 10 connections (req/s)</h2>${table(['status', 'BoxLite handler', 'bare node:http', 'ratio %'], errorRows)}
+<h2>Error answers, autocannon 10 connections (req/s)</h2>${table(['status', 'BoxLite handler', 'bare node:http', 'ratio %', 'bare + one engine lookup'], errorRows)}
 <h2>Official client @boxlite-ai/boxlite driving the server</h2>${table(['echo hi p50 ms', 'echo hi p99 ms', 'concurrent streams', 'MiB/s'], officialRows)}
 </body></html>
 `;

@@ -32,7 +32,7 @@ const { runPool } = require('./pool');
 const { restExec } = require('./rest-client');
 const { recordAnswers, checkSameAnswers, load, measurePair, PATHS } = require('./error-paths');
 const { measureOfficialClient } = require('./official-client');
-const { judge } = require('./goals');
+const { judge, references } = require('./goals');
 const { writeReport } = require('./report');
 const { percentile, MIB } = require('./stats');
 const { STREAM_BYTES, STREAM_COMMAND, SMALL_COMMAND, SMALL_OUTPUT } = require('./exec-command');
@@ -60,8 +60,8 @@ function options(argv) {
 
 // ------------------------------------------------------------ processes
 
-function startServer(script) {
-  const child = fork(path.join(__dirname, script), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServer(script, args = []) {
+  const child = fork(path.join(__dirname, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (msg, reply = msg.cmd) => new Promise((resolve, reject) => {
     const onMessage = (m) => {
       if (m.cmd !== reply) return;
@@ -99,12 +99,16 @@ function streamResult(bytes, seconds, durations, usage) {
   };
 }
 
+// 'ceiling' drives null-server.js (the protocol with nothing behind it) with
+// the REST client: the most any REST server can stream to this client here.
+const REST_SERVERS = { rest: 'server.js', ceiling: 'null-server.js' };
+
 async function streamPhase(mode, concurrency, executions) {
-  if (mode !== 'rest') {
+  if (!REST_SERVERS[mode]) {
     const r = await direct(mode, concurrency, executions);
     return streamResult(r.bytes, r.seconds, r.durations, r);
   }
-  const server = await startServer('server.js');
+  const server = await startServer(REST_SERVERS[mode]);
   const agent = new http.Agent({ keepAlive: true });
   try {
     const { durations, seconds } = await runPool(concurrency, executions, async () => {
@@ -146,23 +150,27 @@ async function latencyPhase(iterations, restFirst) {
 }
 
 async function errorAndClientPhase(o, boxliteFirst, withClient) {
-  const [server, bare] = await Promise.all([startServer('server.js'), startServer('bare-server.js')]);
+  // bare-server.js --engine: the 404's yardstick with the engine lookup (error-paths.js).
+  const [server, bare, bareEngine] = await Promise.all([startServer('server.js'), startServer('bare-server.js'),
+    startServer('bare-server.js', ['--engine'])]);
   try {
-    await bare.ask({ cmd: 'answers', answers: await recordAnswers(server.port) });
-    await checkSameAnswers(server.port, bare.port);
-    for (const url of Object.values(PATHS)) { // warm-up: JIT, sockets
-      await load(server.port, url, 1);
-      await load(bare.port, url, 1);
+    const answers = await recordAnswers(server.port);
+    for (const yardstick of [bare, bareEngine]) {
+      await yardstick.ask({ cmd: 'answers', answers });
+      await checkSameAnswers(server.port, yardstick.port);
     }
-    const errors = await measurePair(server.port, bare.port, o.errorSeconds, boxliteFirst);
+    for (const url of Object.values(PATHS)) { // warm-up: JIT, sockets
+      for (const side of [server, bare, bareEngine]) await load(side.port, url, 1);
+    }
+    const errors = await measurePair(server.port, bare.port, o.errorSeconds, boxliteFirst, bareEngine.port);
     const official = withClient ? await measureOfficialClient(server.port, server.boxId, o.official) : null;
     return { errors, official };
   } finally {
-    await Promise.all([server.stop(), bare.stop()]);
+    await Promise.all([server.stop(), bare.stop(), bareEngine.stop()]);
   }
 }
 
-const MODES = ['spawn', 'addon', 'rest'];
+const MODES = ['spawn', 'addon', 'rest', 'ceiling'];
 
 async function oneRound(o, index) {
   const round = { stream: {}, latency: null, errors: null, official: null, failures: [] };
@@ -177,11 +185,11 @@ async function oneRound(o, index) {
       } catch (err) {
         // Recorded and reported; the goals it feeds read "not measured".
         round.failures.push(`${level} concurrent, ${mode}: ${String(err.message ?? err).split('\n').slice(-3).join(' ')}`);
-        console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(5)}: FAILED (${round.failures.at(-1)})`);
+        console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(7)}: FAILED (${round.failures.at(-1)})`);
         continue;
       }
       const r = round.stream[level][mode];
-      console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(5)}: `
+      console.log(`  round ${index + 1}, ${String(level).padStart(3)} concurrent, ${mode.padEnd(7)}: `
         + `${r.mibPerSec.toFixed(0).padStart(5)} MiB/s, p99 ${r.p99Ms.toFixed(0).padStart(5)} ms, `
         + `peak RSS ${r.peakRssMiB.toFixed(0).padStart(4)} MiB, CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB`);
     }
@@ -194,7 +202,8 @@ async function oneRound(o, index) {
   round.official = official;
   for (const [status, e] of Object.entries(errors)) {
     console.log(`  round ${index + 1}, ${status} answer: ${e.boxlite.rps.toFixed(0)} req/s vs bare ${e.bare.rps.toFixed(0)} `
-      + `= ${(e.ratio * 100).toFixed(0)}%`);
+      + `= ${(e.ratio * 100).toFixed(0)}%`
+      + (e.bareEngine ? ` (bare with one engine lookup: ${e.bareEngine.rps.toFixed(0)} req/s = ${(e.engineRatio * 100).toFixed(0)}% of bare)` : ''));
   }
   console.log(`  round ${index + 1}, official client: echo hi p50 ${official.echoP50Ms.toFixed(2)} ms, `
     + `${official.streamConcurrency} concurrent streams ${official.streamMibPerSec.toFixed(0)} MiB/s`);
@@ -209,17 +218,20 @@ async function main() {
   const rounds = [];
   for (let i = 0; i < o.rounds; i++) rounds.push(await oneRound(o, i));
   const goals = judge(rounds);
+  const refs = references(rounds);
   const failures = rounds.flatMap((r) => r.failures);
   const pad = (s, n) => String(s).padEnd(n);
   console.log(`\ngoals (median of ${o.rounds} round(s); min..max in brackets):`);
   for (const g of goals) {
     console.log(`  ${pad(g.label, 86)} ${pad(g.median, 8)} [${g.min}..${g.max}]  goal ${pad(g.goal, 9)} ${g.met ? 'met' : 'NOT met'}`);
   }
+  console.log('\nreferences (not goals: the most the transport, or the engine lookup, leaves on this machine):');
+  for (const r of refs) console.log(`  ${pad(r.label, 86)} ${pad(r.median, 8)} [${r.min}..${r.max}]  beside ${r.beside}`);
   fs.mkdirSync(o.out, { recursive: true });
   const meta = { node: process.version, cpus: os.cpus().length, quick: o.quick, levels: o.levels,
     streamBytes: STREAM_BYTES, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000 };
-  fs.writeFileSync(path.join(o.out, 'results.json'), `${JSON.stringify({ meta, rounds, goals }, null, 2)}\n`);
-  const report = writeReport(o.out, { meta, rounds, goals });
+  fs.writeFileSync(path.join(o.out, 'results.json'), `${JSON.stringify({ meta, rounds, goals, references: refs }, null, 2)}\n`);
+  const report = writeReport(o.out, { meta, rounds, goals, references: refs });
   console.log(`\n${goals.filter((g) => g.met).length}/${goals.length} goals met in ${meta.seconds.toFixed(0)} s; report: ${report}`);
   for (const f of failures) console.log(`  failed phase: ${f}`);
   if (goals.some((g) => !g.met) || failures.length > 0) process.exitCode = 1;
