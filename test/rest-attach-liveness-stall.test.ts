@@ -7,7 +7,9 @@
 // the client stopped reading itself (its stdout Readable is full). A server
 // that really goes silent (SIGSTOP of the server) must still be given up
 // within about the timeout, and so must a re-attach whose WebSocket handshake
-// the stopped server never answers (before: ws's fixed 30 s handshakeTimeout).
+// the stopped server never answers (before: ws's fixed 30 s handshakeTimeout),
+// or whose refusal (a 503) stops halfway through its body (before: held 30 s,
+// then failed for good although a 503 is retryable).
 //
 // Real `serve --engine test` processes on 127.0.0.1 (the server pings every
 // 100 ms and, for these tests, waits 20 s for a Pong, so only the client's
@@ -16,6 +18,8 @@
 import { spawn } from 'node:child_process';
 import diagnostics_channel from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_CHANNEL } from '../lib/remote/http-client';
@@ -23,6 +27,7 @@ import type { RemoteExecution } from '../lib/remote/remote-execution';
 import { OUTPUT_HIGH_WATER_MARK } from '../lib/remote/remote-execution';
 import type { RemoteRuntime } from '../lib/remote/remote-runtime';
 import { Runtime } from '../lib/runtime/runtime';
+import { type Served, serve } from './http-support';
 
 const load = createRequire(__filename);
 const srv = load('../bench/stress/support/server-process.js');
@@ -216,4 +221,73 @@ describe('attach liveness: the client\'s own stalls are not the server\'s silenc
       handshakes.stop();
     }
   }, 60_000);
+});
+
+describe('attach liveness: a refused upgrade whose answer stalls', () => {
+  let s: Served;
+  let proxy: net.Server;
+  const held = new Set<net.Socket>();
+  let stallNextUpgrade = false;
+  let stalled = 0;
+  let origin = '';
+
+  beforeAll(async () => {
+    s = await serve({ handler: { allowedHosts: '*' } });
+    const target = Number(new URL(s.origin).port);
+    // Plain requests pass; the next WebSocket upgrade gets the head of a 503
+    // and half its body, then nothing more (the peer stops answering, the
+    // connection stays open).
+    proxy = net.createServer((client) => {
+      client.on('error', () => {});
+      client.once('data', (first: Buffer) => {
+        if (stallNextUpgrade && /^upgrade:\s*websocket/im.test(first.toString('latin1'))) {
+          stallNextUpgrade = false;
+          stalled++;
+          held.add(client);
+          client.on('close', () => held.delete(client));
+          client.write('HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"error":');
+          return;
+        }
+        const upstream = net.connect(target, '127.0.0.1');
+        upstream.on('error', () => client.destroy());
+        upstream.write(first);
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const c of held) c.destroy();
+    proxy?.closeAllConnections?.();
+    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    await s?.close();
+  });
+
+  it('is given up after the timeout and retried (a 503 is retryable), not held for good', async () => {
+    const rt = await Runtime.rest({ url: origin, attachLivenessTimeoutMs: LIVENESS_MS, reattach: REATTACH });
+    const handshakes = watchHandshakes();
+    try {
+      const box = await rt.createBox({ image: 'alpine:latest' });
+      stallNextUpgrade = true;
+      const ex = await box.exec('sh', ['-c', 'echo ok']);
+      const out = collect(ex);
+      expect(await ex.wait()).toBe(0);
+      expect(out.text()).toBe('ok\n');
+      expect(stalled).toBe(1);
+      expect(handshakes.at.length).toBe(2);
+      const gap = handshakes.at[1] - handshakes.at[0];
+      expect(gap).toBeGreaterThanOrEqual(LIVENESS_MS * 0.9);
+      expect(gap).toBeLessThan(LIVENESS_MS + REATTACH.maxDelayMs + 1_500);
+      console.log(`refused upgrade stalled mid-answer: retried after ${Math.round(gap)} ms`);
+      // The stalled connection was let go.
+      await until(() => held.size === 0, 'the stalled connection to close', 5_000);
+    } finally {
+      handshakes.stop();
+      await rt.close();
+    }
+  }, 30_000);
 });
