@@ -227,6 +227,7 @@ describe('attach liveness: a refused upgrade whose answer stalls', () => {
   let s: Served;
   let proxy: net.Server;
   const held = new Set<net.Socket>();
+  const sockets = new Set<net.Socket>();
   let stallNextUpgrade = false;
   let stalled = 0;
   let origin = '';
@@ -238,6 +239,8 @@ describe('attach liveness: a refused upgrade whose answer stalls', () => {
     // and half its body, then nothing more (the peer stops answering, the
     // connection stays open).
     proxy = net.createServer((client) => {
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
       client.on('error', () => {});
       client.once('data', (first: Buffer) => {
         if (stallNextUpgrade && /^upgrade:\s*websocket/im.test(first.toString('latin1'))) {
@@ -261,8 +264,7 @@ describe('attach liveness: a refused upgrade whose answer stalls', () => {
   });
 
   afterAll(async () => {
-    for (const c of held) c.destroy();
-    proxy?.closeAllConnections?.();
+    for (const c of sockets) c.destroy();
     await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
     await s?.close();
   });
