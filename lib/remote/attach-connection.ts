@@ -10,16 +10,16 @@
 // Re-attach: a socket that closes before the exit frame (a proxy cut, a reset,
 // 45 s of silence although the server pings every 15 s) is replaced by a new
 // attach to the same execution, with backoff, up to `maxReattaches` times
-// within `maxElapsedMs`.
+// within `maxElapsedMs`. The server keeps the execution running and queues
+// its output while nobody is attached, including every frame its socket had
+// not yet handed to the kernel when the old one died.
 //
 // Silence (silence-watch.ts) is watched from the start of each attach, the
 // handshake included: a server that does not answer the upgrade within the
 // liveness timeout is as dead as one that stops pinging. Time this process
 // could not run (a long GC, a blocked loop, SIGSTOP) is not the server's
 // silence, nor is the time this side stops reading the socket itself
-// (backpressure from a full stdout/stderr): the watch is off meanwhile. The server keeps the execution running and queues
-// its output while nobody is attached, including every frame its socket had
-// not yet handed to the kernel when the old one died.
+// (backpressure from a full stdout/stderr): the watch is off meanwhile.
 //
 // Loss bound of a drop: output frames the server's kernel had accepted for
 // the dead connection but that never reached this process, i.e. at most what
@@ -149,7 +149,7 @@ export class AttachConnection {
     this.#stopWatch();
     // Silent past the deadline (no answer to the upgrade, or no frame, ping or
     // pong since): dead. Terminating it fires 'close' (or, for a refusal whose
-    // body stalled, the answer's 'error'), which re-attaches.
+    // body stalled, the answer's 'close' before its end), which re-attaches.
     const watch = new SilenceWatch(this.#opts.livenessTimeoutMs, () => {
       if (this.#ws === ws && !this.#finished) ws.terminate();
     });
@@ -182,7 +182,6 @@ export class AttachConnection {
       });
       const cutOff = () => settle(networkError('attach', new Error('upgrade answer cut off')));
       res.on('error', cutOff);
-      res.on('aborted', cutOff);
       res.on('close', () => { if (!res.complete) cutOff(); });
     });
     ws.on('open', () => {
