@@ -14,6 +14,13 @@
 // its output while nobody is attached, including every frame its socket had
 // not yet handed to the kernel when the old one died.
 //
+// Silence (silence-watch.ts) is watched from the start of each attach, the
+// handshake included: a server that does not answer the upgrade within the
+// liveness timeout is as dead as one that stops pinging. Time this process
+// could not run (a long GC, a blocked loop, SIGSTOP) is not the server's
+// silence, nor is the time this side stops reading the socket itself
+// (backpressure from a full stdout/stderr): the watch is off meanwhile.
+//
 // Loss bound of a drop: output frames the server's kernel had accepted for
 // the dead connection but that never reached this process, i.e. at most what
 // fits in the server's TCP send buffer plus this side's receive buffer (plus
@@ -26,6 +33,7 @@ import { WebSocket, type RawData } from 'ws';
 import { publishRequest } from './http-client';
 import { type RemoteBoxliteError, errorFromAnswer, MAX_ERROR_BODY_BYTES, networkError } from './remote-error';
 import { backoffMs, sleep, type RetryPolicy } from './retry-policy';
+import { SilenceWatch } from './silence-watch';
 
 export interface AttachHandlers {
   /** One output frame (channel 1 stdout, 2 stderr). Return false to pause the socket until resume(). */
@@ -43,7 +51,11 @@ export interface AttachOptions {
   headers: Record<string, string>;
   /** Re-attach policy: tries and time budget (maxAttempts = re-attaches allowed + 1). */
   reattach: RetryPolicy;
-  /** No frame, ping or pong for this long: the socket is dead (ms). Default 45 000 (the spec's figure). */
+  /**
+   * No frame, ping or pong for this long (nor the upgrade's answer, while the
+   * handshake runs): the socket is dead (ms). Default 45 000 (the spec's figure).
+   * Counted in time this process could run, see silence-watch.ts.
+   */
   livenessTimeoutMs: number;
 }
 
@@ -68,7 +80,8 @@ export class AttachConnection {
   #lostSince = 0;
   /** Tries since the current drop began. */
   #dropTries = 0;
-  #liveness: NodeJS.Timeout | null = null;
+  /** The current socket's silence watch (null between sockets). */
+  #watch: SilenceWatch | null = null;
   readonly #opts: AttachOptions;
   readonly #handlers: AttachHandlers;
 
@@ -82,11 +95,15 @@ export class AttachConnection {
   pause(): void {
     this.#paused = true;
     this.#ws?.pause();
+    // Not read, the server's pings go unseen: that silence is ours. (Before
+    // 'open' ws cannot pause: the handshake stays watched.)
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#watch?.suspend();
   }
 
   resume(): void {
     this.#paused = false;
     this.#ws?.resume();
+    this.#watch?.resume();
   }
 
   /** Sends stdin bytes (queued while re-attaching); the callback fires once the socket took them. */
@@ -121,43 +138,68 @@ export class AttachConnection {
   #open(): void {
     // The handshake is a GET like any other request: published with them.
     publishRequest(() => ({ method: 'GET', url: this.#opts.url, headers: { ...this.#opts.headers }, body: null }));
+    // No handshakeTimeout: ws's is a socket idle timer, which counts this
+    // process's own stalls; the silence watch bounds the handshake instead.
     const ws = new WebSocket(this.#opts.url, {
       headers: this.#opts.headers,
       perMessageDeflate: false,
       maxPayload: MAX_FRAME_BYTES,
-      handshakeTimeout: 30_000,
     });
     this.#ws = ws;
+    this.#stopWatch();
+    // Silent past the deadline (no answer to the upgrade, or no frame, ping or
+    // pong since): dead. Terminating it fires 'close' (or, for a refusal whose
+    // body stalled, the answer's 'close' before its end), which re-attaches.
+    const watch = new SilenceWatch(this.#opts.livenessTimeoutMs, () => {
+      if (this.#ws === ws && !this.#finished) ws.terminate();
+    });
+    this.#watch = watch;
+    const heard = () => watch.heard();
     let refused = false;
     ws.on('unexpected-response', (_req, res) => {
       refused = true;
+      heard();
+      // Another socket still holds the single attach slot (the server has not
+      // yet seen the old one die), or the server is momentarily full: wait.
+      const retryable = res.statusCode === 409 || res.statusCode === 429 || res.statusCode === 503;
+      let settled = false;
+      const settle = (err: RemoteBoxliteError) => {
+        if (settled) return;
+        settled = true;
+        watch.stop();
+        this.#dropped(retryable ? err : null, err);
+      };
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => { if (size < MAX_ERROR_BODY_BYTES) { chunks.push(c); size += c.length; } });
+      res.on('data', (c: Buffer) => {
+        heard();
+        if (size < MAX_ERROR_BODY_BYTES) { chunks.push(c); size += c.length; }
+      });
       res.on('end', () => {
         const headers = new Headers();
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-        const err = errorFromAnswer(res.statusCode ?? 500, headers, Buffer.concat(chunks).toString('utf8'), 'attach');
-        // Another socket still holds the single attach slot (the server has not
-        // yet seen the old one die), or the server is momentarily full: wait.
-        const retryable = res.statusCode === 409 || res.statusCode === 429 || res.statusCode === 503;
-        this.#dropped(retryable ? err : null, err);
+        settle(errorFromAnswer(res.statusCode ?? 500, headers, Buffer.concat(chunks).toString('utf8'), 'attach'));
       });
-      res.on('error', () => this.#dropped(null, networkError('attach', new Error('upgrade answer cut off'))));
+      const cutOff = () => settle(networkError('attach', new Error('upgrade answer cut off')));
+      res.on('error', cutOff);
+      res.on('close', () => { if (!res.complete) cutOff(); });
     });
     ws.on('open', () => {
       this.#lostSince = 0;
       this.#dropTries = 0;
-      if (this.#paused) ws.pause();
-      this.#touch();
+      heard();
+      if (this.#paused) {
+        ws.pause();
+        watch.suspend();
+      }
       const pending = this.#pending;
       this.#pending = [];
       for (const item of pending) ws.send(item.data, { binary: item.binary }, item.callback);
     });
-    ws.on('ping', () => this.#touch());
-    ws.on('pong', () => this.#touch());
+    ws.on('ping', heard);
+    ws.on('pong', heard);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      this.#touch();
+      heard();
       this.#onFrame(data, isBinary);
     });
     ws.on('error', () => {
@@ -165,23 +207,15 @@ export class AttachConnection {
     });
     ws.on('close', () => {
       if (this.#ws !== ws || refused) return;
-      if (this.#liveness) { clearTimeout(this.#liveness); this.#liveness = null; }
+      this.#stopWatch();
       if (this.#finished || this.#closing) return;
       this.#dropped(networkError('attach', new Error('the WebSocket closed before the exit frame')), null);
     });
   }
 
-  #touch(): void {
-    if (this.#liveness) this.#liveness.refresh();
-    else {
-      const ws = this.#ws;
-      this.#liveness = setTimeout(() => {
-        this.#liveness = null;
-        // Silent past the deadline: dead; 'close' then re-attaches.
-        if (this.#ws === ws && !this.#finished) ws?.terminate();
-      }, this.#opts.livenessTimeoutMs);
-      this.#liveness.unref();
-    }
+  #stopWatch(): void {
+    this.#watch?.stop();
+    this.#watch = null;
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
@@ -211,6 +245,7 @@ export class AttachConnection {
   #dropped(retryAs: RemoteBoxliteError | null, fatal: RemoteBoxliteError | null): void {
     if (this.#finished || this.#closing) return;
     this.#ws = null;
+    this.#stopWatch();
     if (retryAs === null) {
       this.#lose(fatal!);
       return;
@@ -239,7 +274,7 @@ export class AttachConnection {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    if (this.#liveness) { clearTimeout(this.#liveness); this.#liveness = null; }
+    this.#stopWatch();
     const pending = this.#pending;
     this.#pending = [];
     for (const item of pending) item.callback(new Error('stdin is closed: the execution has ended'));

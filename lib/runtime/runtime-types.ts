@@ -87,7 +87,11 @@ export interface RuntimeRestOptions {
   retry?: RestRetryOptions | false;
   /** Re-attach policy after an attach WebSocket drops (client 'typescript'). */
   reattach?: RestRetryOptions;
-  /** An attach socket silent this long is dead and replaced (ms, default 45000; the server pings every 15 s). */
+  /**
+   * An attach socket silent this long (no frame or ping; while the handshake runs, no answer to the upgrade) is
+   * dead and replaced (ms, default 45000; the server pings every 15 s). Counted in time this process could run:
+   * its own stalls (GC, a blocked loop, SIGSTOP) count at most a quarter of it.
+   */
   attachLivenessTimeoutMs?: number;
   /** Extra headers on every request (client 'typescript'), e.g. a gateway's own. */
   headers?: Record<string, string>;
