@@ -14,7 +14,7 @@
 // its output while nobody is attached, including every frame its socket had
 // not yet handed to the kernel when the old one died.
 //
-// Silence (silence-watch.ts) is watched from the start of each attach, the
+// Silence (lib/silence-watch.ts) is watched from the start of each attach, the
 // handshake included: a server that does not answer the upgrade within the
 // liveness timeout is as dead as one that stops pinging. Time this process
 // could not run (a long GC, a blocked loop, SIGSTOP) is not the server's
@@ -33,7 +33,7 @@ import { WebSocket, type RawData } from 'ws';
 import { publishRequest } from './http-client';
 import { type RemoteBoxliteError, errorFromAnswer, MAX_ERROR_BODY_BYTES, networkError } from './remote-error';
 import { backoffMs, sleep, type RetryPolicy } from './retry-policy';
-import { SilenceWatch } from './silence-watch';
+import { SilenceWatch } from '../silence-watch';
 
 export interface AttachHandlers {
   /** One output frame (channel 1 stdout, 2 stderr). Return false to pause the socket until resume(). */
@@ -54,7 +54,7 @@ export interface AttachOptions {
   /**
    * No frame, ping or pong for this long (nor the upgrade's answer, while the
    * handshake runs): the socket is dead (ms). Default 45 000 (the spec's figure).
-   * Counted in time this process could run, see silence-watch.ts.
+   * Counted in time this process could run, see lib/silence-watch.ts.
    */
   livenessTimeoutMs: number;
 }

@@ -9,6 +9,7 @@ import { httpError } from '../protocol/http-error';
 import type { Limits } from '../guards/limits';
 import type { SessionRegistry } from './sessions';
 import { type ErrorContext, renderError } from '../protocol/respond';
+import { SilenceWatch } from '../../silence-watch';
 
 /** Largest client frame accepted (stdin chunks, control frames). */
 const MAX_CLIENT_FRAME_BYTES = 8 << 20;
@@ -84,37 +85,15 @@ export interface AttachGuard {
  * answers well within the timeout; a dead peer (cable pulled, process frozen,
  * a client that stopped reading) never does, and terminating it fires 'close',
  * which frees the execution's single attach slot and the server-wide socket slot.
+ * This server's own stalls (a long GC, a blocked loop, SIGSTOP) are not the
+ * client's silence: see lib/silence-watch.ts.
  */
 function watchLiveness(ws: WebSocket, timeoutMs: number): void {
-  let lastHeard = performance.now();
-  const heard = () => { lastHeard = performance.now(); };
-  let timer: NodeJS.Timeout | null = null;
-  let due = lastHeard + timeoutMs / 4;
-  const check = () => {
-    const now = performance.now();
-    // A check that runs late means this process could not run for that long
-    // (a long GC, a blocked loop, SIGSTOP): no Ping went out meanwhile and a
-    // Pong may wait unread in the socket, read only after this timer phase.
-    // That silence is ours, not the client's, and does not count.
-    // The check runs at least every quarter timeout, so a stall is measured
-    // to within that much of its start.
-    const ownStall = Math.max(0, now - due);
-    const silent = now - lastHeard - ownStall;
-    if (silent >= timeoutMs) {
-      timer = null;
-      ws.terminate();
-      return;
-    }
-    const next = Math.min(timeoutMs - silent, timeoutMs / 4);
-    due = now + next;
-    timer = setTimeout(check, next);
-    timer.unref();
-  };
+  const watch = new SilenceWatch(timeoutMs, () => ws.terminate());
+  const heard = () => watch.heard();
   ws.on('pong', heard);
   ws.on('message', heard);
-  ws.on('close', () => { if (timer !== null) clearTimeout(timer); timer = null; });
-  timer = setTimeout(check, timeoutMs / 4);
-  timer.unref();
+  ws.on('close', () => watch.stop());
 }
 
 /** Upgrade and hand the socket to the session (claims the single attach slot first). */

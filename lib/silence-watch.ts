@@ -10,7 +10,9 @@
 // is really silent is given up once it has been silent for `timeoutMs` of
 // this process's running time, i.e. `timeoutMs` after the last thing heard
 // when this process runs normally (plus the lateness of its own timers).
-// The same rule as the server's (lib/http/exec/attach.ts, watchLiveness).
+// Used by both ends of an attach: the server watching its clients' pongs
+// (lib/http/exec/attach.ts) and Runtime.rest() watching the server
+// (lib/remote/attach-connection.ts).
 
 export class SilenceWatch {
   readonly #timeoutMs: number;
