@@ -6,6 +6,7 @@
 // alternating, and the ratio is taken per pair: both see the same moment of
 // a shared, noisy machine.
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
 const autocannon = require('autocannon');
 
@@ -55,20 +56,53 @@ async function load(port, url, seconds) {
   return { rps: r.requests.average, p99: r.latency.p99 };
 }
 
+/** CPU time (ms) a process has used so far, from /proc (Linux); null elsewhere or once it is gone. */
+function cpuMsOf(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
 /**
- * One pair per path: { [status]: { boxlite, bare, ratio } }. With `enginePort`
- * (bare-server.js --engine) the 404 is also measured there, between the two:
- * `engineRatio` is that server against the plain bare one, what the engine
- * lookup alone leaves of the bare rate.
+ * Waits until the servers are idle (at most one clock tick of CPU between
+ * them over 100 ms; 3 s at most): a server keeps working for a while after its
+ * run (collecting the garbage of thousands of requests, closing connections),
+ * and the next run must not meet that work on the other core.
  */
-async function measurePair(boxlitePort, barePort, seconds, boxliteFirst, enginePort) {
+async function settle(pids) {
+  const deadline = Date.now() + 3000;
+  let before = pids.map(cpuMsOf);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = pids.map(cpuMsOf);
+    const used = now.reduce((sum, ms, i) => sum + (ms !== null && before[i] !== null ? ms - before[i] : 0), 0);
+    if (used <= 10) return;
+    before = now;
+  }
+}
+
+/**
+ * One pair per path: { [status]: { boxlite, bare, ratio } }, the order of the
+ * two alternating. `servers`: { boxlite, bare, bareEngine? }, each { port, pid }.
+ * With bareEngine (bare-server.js --engine) the 404 is also measured there,
+ * after the pair: `engineRatio` is that server against the plain bare one,
+ * what the engine lookup alone leaves of the bare rate. Every run starts once
+ * the servers are idle (settle).
+ */
+async function measurePair(servers, seconds, boxliteFirst) {
+  const pids = Object.values(servers).map((x) => x.pid);
   const out = {};
   for (const [status, url] of Object.entries(PATHS)) {
-    const ports = { boxlite: boxlitePort, bare: barePort };
-    if (enginePort !== undefined && status === '404') ports.bareEngine = enginePort;
-    const order = boxliteFirst ? ['boxlite', 'bareEngine', 'bare'] : ['bare', 'bareEngine', 'boxlite'];
+    const order = boxliteFirst ? ['boxlite', 'bare'] : ['bare', 'boxlite'];
+    if (servers.bareEngine !== undefined && status === '404') order.push('bareEngine');
     const r = {};
-    for (const side of order.filter((s) => ports[s] !== undefined)) r[side] = await load(ports[side], url, seconds);
+    for (const side of order) {
+      await settle(pids);
+      r[side] = await load(servers[side].port, url, seconds);
+    }
     out[status] = { boxlite: r.boxlite, bare: r.bare, ratio: r.boxlite.rps / r.bare.rps };
     if (r.bareEngine) Object.assign(out[status], { bareEngine: r.bareEngine, engineRatio: r.bareEngine.rps / r.bare.rps });
   }

@@ -78,7 +78,7 @@ function startServer(script, args = []) {
     if (!child.connected) return;
     await Promise.all([ask({ cmd: 'stop' }, 'stopped').catch(() => {}), new Promise((r) => child.once('exit', r))]);
   };
-  return ask({ cmd: 'ready' }).then((ready) => ({ ...ready, ask, stop }));
+  return ask({ cmd: 'ready' }).then((ready) => ({ ...ready, pid: child.pid, ask, stop }));
 }
 
 async function direct(...args) {
@@ -162,7 +162,7 @@ async function errorAndClientPhase(o, boxliteFirst, withClient) {
     for (const url of Object.values(PATHS)) { // warm-up: JIT, sockets
       for (const side of [server, bare, bareEngine]) await load(side.port, url, 1);
     }
-    const errors = await measurePair(server.port, bare.port, o.errorSeconds, boxliteFirst, bareEngine.port);
+    const errors = await measurePair({ boxlite: server, bare, bareEngine }, o.errorSeconds, boxliteFirst);
     const official = withClient ? await measureOfficialClient(server.port, server.boxId, o.official) : null;
     return { errors, official };
   } finally {
