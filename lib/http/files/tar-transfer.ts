@@ -16,8 +16,13 @@
 //    the box writes it whole) are counted from their headers before anything is written,
 //    against `maxBytes`, whatever the compression ratio (a few MB of gzip
 //    cannot expand into GBs); past it the upload fails with 413;
-//  - refused rather than rewritten: absolute or `..` paths, devices, fifos,
-//    hardlinks out of the archive, and entries that conflict with an earlier
+//  - refused rather than rewritten: absolute or `..` paths, names the host
+//    cannot hold (NAME_MAX, PATH_MAX under the staging directory), devices,
+//    fifos, entry types node-tar skips by itself (GNU sparse files, volume
+//    headers, unknown types: dropping them answered 204 without them), an
+//    extended header past node-tar's size bound (skipped, it left the next
+//    entry named by its truncated ustar name), hardlinks out of the archive
+//    or to themselves, and entries that conflict with an earlier
 //    one (a symlink `s` then a directory `s/` or a file `s/f`: written through,
 //    it would land outside what was sent). So no entry is ever written through
 //    a symlink, and symlinks (targets kept verbatim: `/usr/bin/python ->
@@ -27,7 +32,7 @@ import { constants as fsc, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar';
-import { pathLengthProblem } from '../exec/exec-request';
+import { MAX_PATH_BYTES, pathLengthProblem } from '../exec/exec-request';
 import { httpError } from '../protocol/http-error';
 import { invalid } from '../protocol/validate';
 
@@ -95,10 +100,20 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
     void queue.then(() => settle());
   }
 
+  /** Why `name` is too long a path under `dir` (PATH_MAX counts the staging directory), or null. */
+  function roomProblem(name: string): string | null {
+    const room = MAX_PATH_BYTES - Buffer.byteLength(dir) - 1;
+    const n = Buffer.byteLength(name);
+    return n > room ? `the entry path is ${n} bytes; at most ${room} bytes can be extracted here (Linux PATH_MAX)` : null;
+  }
+
   function check(entry: tar.ReadEntry, name: string): Kind | 'link' {
     if (!ALLOWED_TYPES.has(entry.type)) throw refuse(entry.path, `unsupported entry type ${entry.type}`);
     if (entry.path.startsWith('/')) throw refuse(entry.path, 'absolute path');
     if (hasDotDot(entry.path)) throw refuse(entry.path, "path contains '..'");
+    // ENAMETOOLONG from the write below would be a 500; the archive is at fault.
+    const tooLong = pathLengthProblem(name, 'the entry path') ?? roomProblem(name);
+    if (tooLong !== null) throw refuse(entry.path, tooLong);
     const parts = name.split('/');
     for (let i = 1; i < parts.length; i++) {
       const ancestor = parts.slice(0, i).join('/');
@@ -114,8 +129,9 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
     }
     if (kind === 'link') {
       const target = normalizeEntryPath(entry.linkpath ?? '');
-      if ((entry.linkpath ?? '').startsWith('/') || hasDotDot(entry.linkpath ?? '') || kinds.get(target) !== 'file') {
-        throw refuse(entry.path, 'a hardlink must point to a regular file earlier in the archive');
+      // To itself: the name is removed before the link is made, so its target would be gone.
+      if ((entry.linkpath ?? '').startsWith('/') || hasDotDot(entry.linkpath ?? '') || kinds.get(target) !== 'file' || target === name) {
+        throw refuse(entry.path, 'a hardlink must point to another regular file earlier in the archive');
       }
     }
     // Each entry costs its header's 512 bytes plus its contents: so many empty
@@ -226,6 +242,11 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
         entry.resume();
       });
     });
+    // What node-tar skips by itself never reaches 'entry': an unknown or
+    // unsupported type, or an extended header past maxMetaEntrySize.
+    parser.on('ignoredEntry', (entry: tar.ReadEntry) => fail(entry.meta
+      ? refuse(entry.path, `an extended header of ${entry.size} bytes is more than the ${parser.maxMetaEntrySize} bytes read`)
+      : refuse(entry.path, `unsupported entry type ${entry.type}`)));
     parser.on('error', (err: Error) => fail(invalid(`request body is not a valid tar archive: ${err.message}`)));
     source.on('error', fail);
     parser.on('end', () => {
