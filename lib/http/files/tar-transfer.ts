@@ -39,6 +39,20 @@ import { invalid } from '../protocol/validate';
 /** The tar block: every header takes one. */
 const BLOCK = 512;
 
+/**
+ * All of `chunk` at the file's offset: a write may take fewer bytes than it is
+ * given (POSIX allows it for regular files too) and FileHandle.write does not
+ * retry, so the rest is written until none is left.
+ */
+async function writeAll(fh: fsp.FileHandle, chunk: Buffer): Promise<void> {
+  for (let off = 0; off < chunk.length;) {
+    const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+    // A write that takes nothing would be retried forever: a server fault, not the upload's.
+    if (bytesWritten === 0) throw new Error('extracting an upload: a write to the staging file wrote nothing');
+    off += bytesWritten;
+  }
+}
+
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
 function hasDotDot(p: string): boolean {
@@ -165,7 +179,7 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
         entry.on('data', (chunk: Buffer) => {
           entry.pause();
           writing = true;
-          fh.write(chunk).then(() => {
+          writeAll(fh, chunk).then(() => {
             writing = false;
             if (ended) resolve();
             else entry.resume();
