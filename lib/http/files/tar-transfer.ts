@@ -30,7 +30,7 @@
 //  - errors never carry the host staging path (the caller sees entry names).
 import { constants as fsc, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import * as tar from 'tar';
 import { MAX_PATH_BYTES, pathLengthProblem } from '../exec/exec-request';
 import { httpError } from '../protocol/http-error';
@@ -66,6 +66,49 @@ function normalizeEntryPath(p: string): string {
   return p.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
 }
 
+/** Where a POSIX (ustar) or GNU tar header says "ustar": a plain archive. */
+const USTAR_MAGIC_AT = 257;
+/** Compressed input reaches the parser in pieces of this many bytes at most. */
+const INFLATE_SLICE = 1024;
+
+/**
+ * The upload as the parser should get it: a plain archive as it comes,
+ * anything else (gzip, brotli, zstd, a tar without ustar magic) in
+ * INFLATE_SLICE pieces. node-tar inflates each write at once into the entry
+ * being written, which waits for the disk: one 64 KiB socket read of gzip
+ * held up to 64 MiB there (node-tar stops only past 1000:1). A 1 KiB piece
+ * inflates to about 1 MiB at most; the pieces not yet taken wait compressed
+ * in this stream, since the pipe stops as soon as the parser asks it to.
+ */
+function parserInput(): Transform {
+  let head: Buffer | null = Buffer.alloc(0); // the first bytes, until the kind is known
+  let slice = 0; // 0: passed through whole
+  function pushAll(t: Transform, chunk: Buffer): void {
+    if (slice === 0) t.push(chunk);
+    else for (let off = 0; off < chunk.length; off += slice) t.push(chunk.subarray(off, off + slice));
+  }
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      if (head !== null) {
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        if (head.length < USTAR_MAGIC_AT + 5) {
+          done();
+          return;
+        }
+        slice = head.toString('latin1', USTAR_MAGIC_AT, USTAR_MAGIC_AT + 5) === 'ustar' ? 0 : INFLATE_SLICE;
+        chunk = head;
+        head = null;
+      }
+      pushAll(this, chunk);
+      done();
+    },
+    flush(done: TransformCallback) {
+      if (head !== null && head.length > 0) this.push(head); // under 262 bytes: whatever it is, it is small
+      done();
+    },
+  });
+}
+
 /** 413 for an archive whose files hold more than `maxBytes`. */
 export function extractedTooLarge(maxBytes: number): Error {
   return httpError(413, `invalid argument: the archive's files exceed the limit of ${maxBytes} bytes once extracted (maxExtractedBytes)`);
@@ -94,6 +137,7 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
   let interrupt: ((err: unknown) => void) | null = null;
   let queue: Promise<void> = Promise.resolve();
   let settle: () => void = () => undefined;
+  const input = parserInput();
   const parser = new tar.Parser({
     strict: false,
     onwarn: (code: string, message: string) => {
@@ -106,8 +150,9 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
   function fail(err: unknown): void {
     if (failure !== null) return;
     failure = err;
-    source.unpipe(parser as unknown as NodeJS.WritableStream);
-    source.resume(); // drain what the client still sends; the answer closes the connection
+    input.unpipe(parser as unknown as NodeJS.WritableStream);
+    input.resume(); // drain what the client still sends; the answer closes the connection
+    source.resume();
     interrupt?.(err);
     // Settle once the entry in progress has let go of its file (the queue
     // holds it); entries queued after it see `failure` and only drain.
@@ -277,7 +322,7 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
         settle();
       });
     });
-    source.pipe(parser as unknown as NodeJS.WritableStream);
+    source.pipe(input).pipe(parser as unknown as NodeJS.WritableStream);
   });
 }
 
