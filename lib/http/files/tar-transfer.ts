@@ -68,6 +68,15 @@ function normalizeEntryPath(p: string): string {
 
 /** Where a POSIX (ustar) or GNU tar header says "ustar": a plain archive. */
 const USTAR_MAGIC_AT = 257;
+/**
+ * Where inflating stops (output over input so far). Deflate cannot go past
+ * about 1032:1, so no gzip upload is refused for its ratio: node-tar's default
+ * of 1000 refused the tar.gz of a mostly-zero file (1026:1), which BoxLite's
+ * server takes. Brotli and zstd can go far past it and are still stopped
+ * there; what is written is bounded by maxExtractedBytes anyway, and what is
+ * held by INFLATE_SLICE.
+ */
+const MAX_INFLATE_RATIO = 1100;
 /** Compressed input reaches the parser in pieces of this many bytes at most. */
 const INFLATE_SLICE = 1024;
 
@@ -140,6 +149,7 @@ export function extractTar(source: Readable, dir: string, maxBytes: number): Pro
   const input = parserInput();
   const parser = new tar.Parser({
     strict: false,
+    maxDecompressionRatio: MAX_INFLATE_RATIO,
     onwarn: (code: string, message: string) => {
       if (code !== 'TAR_ENTRY_INFO') fail(invalid(`request body is not a valid tar archive: ${code}: ${message}`));
     },
