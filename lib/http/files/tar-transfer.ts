@@ -374,24 +374,82 @@ async function* fileBody(fh: fsp.FileHandle, size: number): AsyncGenerator<Buffe
   for (let left = pad; left > 0; left -= READ_CHUNK) yield Buffer.alloc(Math.min(READ_CHUNK, left));
 }
 
-async function* entriesOf(dir: string, rel: string): AsyncGenerator<Buffer> {
-  const names = (await fsp.readdir(path.join(dir, rel))).sort();
+/** `raw` as a string when it is UTF-8 (the usual case), else null. */
+function utf8Name(raw: Buffer): string | null {
+  const text = raw.toString('utf8');
+  return Buffer.byteLength(text) === raw.length && Buffer.from(text).equals(raw) ? text : null;
+}
+
+/**
+ * A GNU long-name record ('L' for the path, 'K' for a link target): the
+ * name's own bytes, which ustar and PAX (UTF-8 only) cannot carry when they
+ * are not UTF-8. GNU tar and libarchive read them back byte for byte.
+ */
+function gnuLongName(type: 'NextFileHasLongPath' | 'NextFileHasLongLinkpath', raw: Buffer): Buffer[] {
+  const body = Buffer.concat([raw, Buffer.alloc(1)]);
+  const header = new tar.Header({ path: '././@LongLink', type, mode: 0o644, size: body.length, mtime: new Date(0) });
+  header.encode();
+  return [header.block as Buffer, body, Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK)];
+}
+
+/** What stands in a header for a name carried by a long-name record (read by tars that skip the record). */
+function placeholder(raw: Buffer): string {
+  return raw.toString('latin1').replace(/[^\x20-\x7e]/g, '_').slice(0, 99);
+}
+
+/**
+ * The header blocks of an entry whose path or link target are bytes (Linux
+ * names need not be UTF-8): headerBlocks() as usual when they are UTF-8,
+ * else GNU long-name records before a header holding placeholders.
+ */
+function rawHeaderBlocks(rawPath: Buffer, data: Omit<tar.HeaderData, 'path' | 'linkpath'>, rawLink?: Buffer): Buffer[] {
+  const textPath = utf8Name(rawPath);
+  const textLink = rawLink === undefined ? undefined : utf8Name(rawLink);
+  if (textPath !== null && textLink !== null) return headerBlocks({ ...data, path: textPath, linkpath: textLink });
+  const blocks: Buffer[] = [];
+  if (textPath === null) blocks.push(...gnuLongName('NextFileHasLongPath', rawPath));
+  if (textLink === null && rawLink !== undefined) blocks.push(...gnuLongName('NextFileHasLongLinkpath', rawLink));
+  const header = new tar.Header({
+    ...data,
+    path: textPath ?? placeholder(rawPath),
+    linkpath: rawLink === undefined ? undefined : textLink ?? placeholder(rawLink),
+  });
+  // A PAX record here would name the entry again (UTF-8): only what the long-name records do not carry.
+  if (header.encode()) {
+    blocks.push(new tar.Pax({
+      path: textPath ?? undefined, linkpath: textLink ?? undefined, size: data.size, mtime: data.mtime,
+    } as tar.HeaderData).encode());
+  }
+  blocks.push(header.block as Buffer);
+  return blocks;
+}
+
+const SLASH = Buffer.from('/');
+
+/**
+ * The entries under `dir`/`rel`. Names are read and used as bytes: a name
+ * that is not UTF-8, read as a string, came back with U+FFFD in it and could
+ * not be opened, and the answer was cut after its 200.
+ */
+async function* entriesOf(dir: Buffer, rel: Buffer | null): AsyncGenerator<Buffer> {
+  const here = rel === null ? dir : Buffer.concat([dir, SLASH, rel]);
+  const names = (await fsp.readdir(here, { encoding: 'buffer' })).sort(Buffer.compare);
   for (const name of names) {
-    const relPath = rel === '' ? name : `${rel}/${name}`;
-    const abs = path.join(dir, relPath);
+    const relPath = rel === null ? name : Buffer.concat([rel, SLASH, name]);
+    const abs = Buffer.concat([dir, SLASH, relPath]);
     const st = await fsp.lstat(abs);
     const mode = st.mode & 0o7777;
     const mtime = st.mtime;
     if (st.isDirectory()) {
-      yield* headerBlocks({ path: `${relPath}/`, type: 'Directory', mode, mtime, size: 0 });
+      yield* rawHeaderBlocks(Buffer.concat([relPath, SLASH]), { type: 'Directory', mode, mtime, size: 0 });
       yield* entriesOf(dir, relPath);
     } else if (st.isSymbolicLink()) {
-      yield* headerBlocks({ path: relPath, type: 'SymbolicLink', linkpath: await fsp.readlink(abs), mode, mtime, size: 0 });
+      yield* rawHeaderBlocks(relPath, { type: 'SymbolicLink', mode, mtime, size: 0 }, await fsp.readlink(abs, { encoding: 'buffer' }));
     } else if (st.isFile()) {
       const fh = await fsp.open(abs, 'r');
       try {
         const size = (await fh.stat()).size;
-        yield* headerBlocks({ path: relPath, type: 'File', mode, mtime, size });
+        yield* rawHeaderBlocks(relPath, { type: 'File', mode, mtime, size });
         yield* fileBody(fh, size);
       } finally {
         // Runs on success, on error and when the consumer stops early (the
@@ -403,7 +461,7 @@ async function* entriesOf(dir: string, rel: string): AsyncGenerator<Buffer> {
 }
 
 async function* archiveOf(dir: string): AsyncGenerator<Buffer> {
-  yield* entriesOf(dir, '');
+  yield* entriesOf(Buffer.from(dir), null);
   yield Buffer.alloc(2 * BLOCK);
 }
 
