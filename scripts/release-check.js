@@ -23,7 +23,7 @@
 //      into build/Release/, and scripts/release/smoke.js from-source runs echo
 //      on them through Runtime.open({ engine: 'test' }) and the REST handler.
 // Everything lives in one temp directory, the tarball included, removed at the
-// end (kept with --keep).
+// end, also when a signal stops it (kept with --keep).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -38,6 +38,20 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const platformDir = `${process.platform}-${process.arch}`;
 let failures = 0;
 
+// A Ctrl-C, a CI timeout or a hangup would kill node at once and skip the
+// `finally` that removes `work` (tarball, scratch projects and their
+// node_modules). With a listener node stays, and the script stops through
+// that `finally`. A listener cannot run while spawnSync blocks the loop: a
+// signal to the whole process group (a terminal's Ctrl-C, a CI runner's
+// cancel) also ends the step's command, which run() takes as the
+// interruption; a signal to node alone is seen when the script next yields.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let interrupted = null;
+for (const signal of STOP_SIGNALS) process.on(signal, () => { interrupted = interrupted || signal; });
+function stopIfInterrupted() {
+  if (interrupted) throw new Error(`interrupted (${interrupted})`);
+}
+
 function step(title) {
   console.log(`\nrelease:check: ${title}`);
 }
@@ -47,8 +61,11 @@ function check(ok, what) {
   return ok;
 }
 function run(cmd, args, opts = {}) {
+  stopIfInterrupted();
   const started = Date.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  if (STOP_SIGNALS.includes(r.signal)) interrupted = interrupted || r.signal;
+  stopIfInterrupted();
   return { status: r.error ? -1 : r.status, out: `${r.stdout || ''}${r.stderr || ''}${r.error ? r.error.message : ''}`, ms: Date.now() - started };
 }
 /**
@@ -58,6 +75,7 @@ function run(cmd, args, opts = {}) {
  * the captured stderr). Output beyond `limit` keeps its tail.
  */
 function runLong(cmd, args, { timeoutMs, limit = 16 * 1024 * 1024, ...opts }) {
+  stopIfInterrupted();
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -208,6 +208,49 @@ bool resolve_in_root(const std::string& root, const std::string& path, std::stri
 
 // ---- copies ------------------------------------------------------------------------------
 
+// The parts of copy_tree that need buffers keep them on the heap: copy_tree
+// recurses once per directory level, and a 64 KiB buffer in its frame filled
+// an 8 MiB thread stack at about 115 levels (the server died on a deep upload).
+static Failure copy_link(const std::string& src, const std::string& dst) {
+  std::vector<char> target(4096);
+  ssize_t n = readlink(src.c_str(), target.data(), target.size() - 1);
+  if (n < 0) return fail(BL_INTERNAL, "I/O error: " + io_error(errno));
+  target[n] = 0;
+  if (symlink(target.data(), dst.c_str()) != 0) return fail(BL_INTERNAL, "I/O error: " + io_error(errno));
+  return {};
+}
+
+static Failure copy_file(const std::string& src, const std::string& dst, mode_t mode) {
+  auto io = [](int e) { return fail(BL_INTERNAL, "I/O error: " + io_error(e)); };
+  int in = open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return io(errno);
+  int out = open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+  if (out < 0) {
+    int e = errno;
+    close(in);
+    return io(e);
+  }
+  std::vector<char> buf(1 << 16);
+  Failure f;
+  for (;;) {
+    ssize_t n = read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) f = io(errno);
+      break;
+    }
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write(out, buf.data() + off, n - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return close(in), close(out), io(errno);
+      off += w;
+    }
+  }
+  close(in);
+  close(out);
+  return f;
+}
+
 // Copies src over dst without ever following a symlink at or below dst.
 static Failure copy_tree(const std::string& src, const std::string& dst) {
   auto io = [](int e) { return fail(BL_INTERNAL, "I/O error: " + io_error(e)); };
@@ -230,41 +273,9 @@ static Failure copy_tree(const std::string& src, const std::string& dst) {
   }
   if (dst_exists && S_ISDIR(d.st_mode)) return io(EISDIR);
   if (dst_exists && unlink(dst.c_str()) != 0) return io(errno);
-  if (S_ISLNK(s.st_mode)) {
-    char target[4096];
-    ssize_t n = readlink(src.c_str(), target, sizeof target - 1);
-    if (n < 0) return io(errno);
-    target[n] = 0;
-    return symlink(target, dst.c_str()) == 0 ? Failure{} : io(errno);
-  }
+  if (S_ISLNK(s.st_mode)) return copy_link(src, dst);
   if (!S_ISREG(s.st_mode)) return {};  // devices, fifos, sockets: skipped
-  int in = open(src.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return io(errno);
-  int out = open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, s.st_mode & 07777);
-  if (out < 0) {
-    int e = errno;
-    close(in);
-    return io(e);
-  }
-  char buf[1 << 16];
-  Failure f;
-  for (;;) {
-    ssize_t n = read(in, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n < 0) f = io(errno);
-      break;
-    }
-    for (ssize_t off = 0; off < n;) {
-      ssize_t w = write(out, buf + off, n - off);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return close(in), close(out), io(errno);
-      off += w;
-    }
-  }
-  close(in);
-  close(out);
-  return f;
+  return copy_file(src, dst, s.st_mode);
 }
 
 static std::string base_name(const std::string& p) {

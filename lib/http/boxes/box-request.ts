@@ -77,8 +77,11 @@ export function parseNetwork(c: Check, value: unknown): NetworkSpec | undefined 
   const net = expectObject(c, value, 'network');
   if (net === undefined) return undefined;
   rejectUnknownFields(c, net, NETWORK_FIELDS, 'network');
-  const flat = net.mode !== undefined || net.allow_net !== undefined;
-  const nested = net.outbound !== undefined || net.inbound !== undefined;
+  // JSON null is an absent field here too: a client may write every field of
+  // NetworkSpec, null for the shape it does not use.
+  const given = (v: unknown) => v !== undefined && v !== null;
+  const flat = given(net.mode) || given(net.allow_net);
+  const nested = given(net.outbound) || given(net.inbound);
   if (flat && nested) return c.fail('network: use either {mode, allow_net} or {outbound, inbound}, not both');
   let mode: 'enabled' | 'disabled' | undefined;
   let allowNet: string[] | undefined;

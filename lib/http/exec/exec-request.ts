@@ -38,10 +38,15 @@ export const MAX_TIMEOUT_SECONDS = 2_147_483_647;
  * stack limit (2 MiB with the usual 8 MiB). Past them the kernel answers
  * E2BIG and the spawn fails deep in the engine, so they are checked here and
  * answered as the caller's mistake (400). The total is held to 1 MiB, half the
- * kernel's, to leave room for the environment the box itself adds.
+ * kernel's, to leave room for the environment the box itself adds. The kernel
+ * counts each string's pointer (8 bytes) in that quarter too, so this total
+ * does: 250000 empty arguments passed a count of the strings alone and failed
+ * to spawn.
  */
 export const MAX_ARG_BYTES = 131_071;
 export const MAX_ARGV_ENV_TOTAL_BYTES = 1 << 20;
+/** What the kernel counts besides each string: its pointer in argv or envp. */
+const ARGV_POINTER_BYTES = 8;
 /** Linux NAME_MAX and PATH_MAX (with its NUL): longer names fail with ENAMETOOLONG. */
 export const MAX_NAME_BYTES = 255;
 export const MAX_PATH_BYTES = 4095;
@@ -60,7 +65,7 @@ function argvProblem(command: string, args: readonly string[], env: Readonly<Rec
   let total = 0;
   const one = (value: string, what: string): string | null => {
     const n = Buffer.byteLength(value);
-    total += n + 1;
+    total += n + 1 + ARGV_POINTER_BYTES;
     return n > MAX_ARG_BYTES ? `${what} is ${n} bytes; one argument or environment entry is at most ${MAX_ARG_BYTES} bytes (Linux MAX_ARG_STRLEN)` : null;
   };
   const problem = one(command, 'command')
@@ -68,7 +73,8 @@ function argvProblem(command: string, args: readonly string[], env: Readonly<Rec
     ?? Object.entries(env ?? {}).reduce<string | null>((p, [k, v]) => p ?? one(`${k}=${v}`, `env ${JSON.stringify(k.slice(0, 64))}`), null);
   if (problem !== null) return problem;
   if (total > MAX_ARGV_ENV_TOTAL_BYTES) {
-    return `command, args and env total ${total} bytes; at most ${MAX_ARGV_ENV_TOTAL_BYTES} bytes are accepted (Linux ARG_MAX)`;
+    return `command, args and env total ${total} bytes (each string with its NUL and its ${ARGV_POINTER_BYTES}-byte pointer); `
+      + `at most ${MAX_ARGV_ENV_TOTAL_BYTES} bytes are accepted (Linux ARG_MAX)`;
   }
   return null;
 }

@@ -67,6 +67,15 @@ function absent(value: unknown): boolean {
   return value === undefined || value === null;
 }
 
+/**
+ * JSON's \uD800-style escapes can spell a lone UTF-16 surrogate, which is no
+ * Unicode text: passed on, it reaches the engine as U+FFFD (what runs is not
+ * what was sent), and BoxLite's own server (serde_json) refuses it.
+ */
+const LONE_SURROGATE = 'must be Unicode text (it holds a lone UTF-16 surrogate escape)';
+/** With the u flag a surrogate pair is one code point, so \p{Cs} matches only a lone surrogate (String#isWellFormed needs Node 20). */
+const SURROGATE = /\p{Cs}/u;
+
 export function optString(c: Check, obj: JsonObject, key: string, where: string, opts: { nonEmpty?: boolean; maxLength?: number } = {}): string | undefined {
   const maxLength = opts.maxLength ?? Infinity;
   const v = obj[key];
@@ -77,6 +86,7 @@ export function optString(c: Check, obj: JsonObject, key: string, where: string,
     return c.fail(`${field(where, key)} must be at most ${maxLength} characters`);
   }
   if (v.includes('\0')) return c.fail(`${field(where, key)} must not contain NUL characters`);
+  if (SURROGATE.test(v)) return c.fail(`${field(where, key)} ${LONE_SURROGATE}`);
   return v;
 }
 
@@ -121,6 +131,7 @@ export function optStringArray(c: Check, obj: JsonObject, key: string, where: st
     if (typeof v[i] !== 'string') return c.fail(`${field(where, key)}[${i}] must be a string, got ${describe(v[i])}`);
     // Stryker disable next-line ConditionalExpression: the native layer refuses a NUL in every command string too, with the same message
     if ((v[i] as string).includes('\0')) return c.fail(`${field(where, key)}[${i}] must not contain NUL characters`);
+    if (SURROGATE.test(v[i] as string)) return c.fail(`${field(where, key)}[${i}] ${LONE_SURROGATE}`);
   }
   return v as string[];
 }
@@ -135,6 +146,7 @@ export function optStringMap(c: Check, obj: JsonObject, key: string, where: stri
     if (typeof item !== 'string') return c.fail(`${field(where, key)}.${k} must be a string, got ${describe(item)}`);
     if (k.length === 0) return c.fail(`${field(where, key)} must not have an empty key`);
     if (k.includes('\0') || item.includes('\0')) return c.fail(`${field(where, key)}.${k} must not contain NUL characters`);
+    if (SURROGATE.test(k) || SURROGATE.test(item)) return c.fail(`${field(where, key)}.${JSON.stringify(k)} ${LONE_SURROGATE}`);
     // Defined, not assigned: a plain `out['__proto__'] = item` would be dropped silently.
     Object.defineProperty(out, k, {
       value: item,
