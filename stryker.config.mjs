@@ -48,7 +48,7 @@ export const GROUPS = {
       'test/http-mounting.test.ts',
       'test/http-faults.test.ts',
       // validate.ts: lone surrogates refused in every string reader.
-      'test/review-request-values.test.ts',
+      'test/http-request-values.test.ts',
     ],
   },
   // The guards in front of the routes: 415, 400 (dot segments), 403 (origin),

@@ -17,7 +17,7 @@ let box: string;
 let root: string;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none' } });
-  box = await createBox(s.origin, { name: 'review-deep-tree' });
+  box = await createBox(s.origin, { name: 'files-deep-tree' });
   root = path.join(s.t.homeDir, 'boxes', box, 'rootfs');
 });
 afterAll(async () => {

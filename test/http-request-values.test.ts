@@ -14,7 +14,7 @@ let s: Served;
 let box: string;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none' } });
-  box = await createBox(s.origin, { name: 'review-request-values' });
+  box = await createBox(s.origin, { name: 'http-request-values' });
 });
 afterAll(async () => {
   await s.close();

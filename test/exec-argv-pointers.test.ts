@@ -11,7 +11,7 @@ let s: Served;
 let box: string;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none' } });
-  box = await createBox(s.origin, { name: 'review-argv-pointers' });
+  box = await createBox(s.origin, { name: 'exec-argv-pointers' });
 });
 afterAll(async () => {
   await s.close();
