@@ -93,7 +93,12 @@ export interface BoxliteHandlerOptions {
    * execution goes on (default 1024).
    */
   maxErrorFramesPerSocket?: number;
-  /** Unread output kept by all execs together before streams are paused (default 64 MiB). */
+  /**
+   * Unread output kept by all execs together before streams are paused (default 16 MiB). Past it, output waits
+   * in the runtime (its own memory window, then spill files), outside the JS heap: a larger total moves more
+   * of it into Buffers the garbage collector has to walk (at 100 concurrent streams, 64 MiB here cost 5-9%
+   * more server CPU per MiB and ~25% more peak RSS than 16 MiB; docs/benchmarks.md).
+   */
   maxBufferedOutputTotalBytes?: number;
   /** false: 5xx answers carry a generic message instead of the engine's (default true, as BoxLite's servers). */
   exposeInternal?: boolean;
@@ -300,7 +305,7 @@ export function createBoxliteHandler(runtime: Runtime, options: BoxliteHandlerOp
     reapGraceMs: positive(options.execReapGraceMs, 'execReapGraceMs', 10_000),
     pingIntervalMs,
     maxBufferedBytes: positive(options.maxBufferedOutputBytes, 'maxBufferedOutputBytes', 8 * MIB),
-    maxBufferedTotalBytes: positive(options.maxBufferedOutputTotalBytes, 'maxBufferedOutputTotalBytes', 64 * MIB),
+    maxBufferedTotalBytes: positive(options.maxBufferedOutputTotalBytes, 'maxBufferedOutputTotalBytes', 16 * MIB),
     maxErrorFrames: positiveInteger(options.maxErrorFramesPerSocket, 'maxErrorFramesPerSocket', DEFAULT_MAX_ERROR_FRAMES),
   }, backgroundError, makeReapReporter(otel, idleTimeoutMs));
   const guard = makeRequestGuard({
