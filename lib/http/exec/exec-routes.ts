@@ -29,12 +29,18 @@ export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request:
     started = await startIn(state, box, request);
   }
   const { execution, release } = started;
-  const session = state.sessions.add(execution, {
-    boxId: box.id,
-    boxName: box.name,
-    tty: request.options.tty === true,
-    timeoutSecs: request.options.timeoutSecs ?? 0,
-  });
+  let session;
+  try {
+    session = state.sessions.add(execution, {
+      boxId: box.id,
+      boxName: box.name,
+      tty: request.options.tty === true,
+      timeoutSecs: request.options.timeoutSecs ?? 0,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
   session.slotFree.then(release, release);
   sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
     Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
