@@ -49,6 +49,11 @@ export interface ExecSessionInit {
   tty: boolean;
   /** 0 = no timeout. */
   timeoutSecs: number;
+  /**
+   * When the exec was asked for (ms since the epoch); default: now. The
+   * engine's timeout clock starts at the spawn, before the session exists.
+   */
+  startedAt?: number;
   timings: SessionTimings;
   /** Called when the idle timer fires (the registry reaps). */
   onIdle: (session: ExecSession) => void;
@@ -90,7 +95,7 @@ export class ExecSession {
   readonly boxId: string;
   readonly boxName: string | null;
   readonly tty: boolean;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   endedAt: number | null = null;
   status: ExecStatus = 'running';
   exitCode: number | null = null;
@@ -154,6 +159,7 @@ export class ExecSession {
     this.boxId = init.boxId;
     this.boxName = init.boxName;
     this.tty = init.tty;
+    this.startedAt = init.startedAt ?? Date.now();
     this.init = init;
     this.timeoutMs = init.timeoutSecs > 0 ? init.timeoutSecs * 1000 : 0;
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });

@@ -24,6 +24,8 @@ export interface NewSession {
   boxName: string | null;
   tty: boolean;
   timeoutSecs: number;
+  /** When the exec was asked for (ms since the epoch). */
+  startedAt?: number;
 }
 
 export class SessionRegistry {
