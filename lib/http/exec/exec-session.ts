@@ -328,7 +328,10 @@ export class ExecSession {
       this.errorMessage = failure;
     } else if (this.killRequested) {
       this.status = 'killed';
-    } else if (this.timeoutMs > 0 && code !== 0 && elapsed >= this.timeoutMs - 50) {
+    } else if (this.timeoutMs > 0 && code < 0 && elapsed >= this.timeoutMs - 50) {
+      // The engine's timeout kills (a signal death: negative code); a command
+      // that exited by itself (code >= 0) did not time out, however late its
+      // exit was noticed.
       this.status = 'timed_out';
       this.errorMessage = `execution timed out after ${this.timeoutMs / 1000}s`;
     } else if (code === TORN_DOWN) {
