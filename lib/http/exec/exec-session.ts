@@ -572,7 +572,13 @@ export class ExecSession {
   async kill(): Promise<void> {
     if (this.processExited) return;
     this.killRequested = true;
-    await this.execution?.kill();
+    try {
+      await this.execution?.kill();
+    } catch (err) {
+      // Not killed: if it exits later, its status is what the command did.
+      this.killRequested = false;
+      throw err;
+    }
   }
 
   /** Idle reaping: SIGHUP now, SIGKILL after the grace period, output discarded. */
