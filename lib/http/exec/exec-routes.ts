@@ -28,20 +28,28 @@ export const startExec: Route = jsonRoute(parseExecRequest, async (ctx, request:
     box = fresh;
     started = await startIn(state, box, request);
   }
-  const { execution, release } = started;
-  const session = state.sessions.add(execution, {
-    boxId: box.id,
-    boxName: box.name,
-    tty: request.options.tty === true,
-    timeoutSecs: request.options.timeoutSecs ?? 0,
-  });
+  const { execution, release, startedAt } = started;
+  let session;
+  try {
+    session = state.sessions.add(execution, {
+      boxId: box.id,
+      boxName: box.name,
+      tty: request.options.tty === true,
+      timeoutSecs: request.options.timeoutSecs ?? 0,
+      startedAt,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
   session.slotFree.then(release, release);
   sendJson(ctx.req, ctx.res, 201, ctx.requestId, { execution_id: session.id }, {
     Location: `${basePathOf(ctx)}boxes/${encodeURIComponent(box.id)}/executions/${encodeURIComponent(session.id)}`,
   });
 });
 
-async function startIn(state: HandlerState, box: Box, request: ExecRequest): Promise<{ execution: Execution; release: () => void }> {
+async function startIn(state: HandlerState, box: Box, request: ExecRequest):
+  Promise<{ execution: Execution; release: () => void; startedAt: number }> {
   const options = request.options;
   if (options.user === undefined) {
     const boxUser = state.boxUsers.get(box.id);
@@ -53,10 +61,13 @@ async function startIn(state: HandlerState, box: Box, request: ExecRequest): Pro
   // Once its box is stopped, only until the process is gone (slotFree): the
   // unread rest is held within the runtime-wide output budgets.
   const release = state.limits.acquireExecution(box.id);
+  // Taken before the spawn, as the engine's timeout clock is: the session
+  // tells a timeout kill by how long the command ran (exec-session.ts).
+  const startedAt = Date.now();
   try {
     // The runtime resolves once the process is spawned, so spawn failures
     // (unknown user, missing binary...) come back here as this request's error.
-    return { execution: await box.exec(request.command, request.args, options), release };
+    return { execution: await box.exec(request.command, request.args, options), release, startedAt };
   } catch (err) {
     release();
     throw err;

@@ -49,6 +49,11 @@ export interface ExecSessionInit {
   tty: boolean;
   /** 0 = no timeout. */
   timeoutSecs: number;
+  /**
+   * When the exec was asked for (ms since the epoch); default: now. The
+   * engine's timeout clock starts at the spawn, before the session exists.
+   */
+  startedAt?: number;
   timings: SessionTimings;
   /** Called when the idle timer fires (the registry reaps). */
   onIdle: (session: ExecSession) => void;
@@ -90,7 +95,7 @@ export class ExecSession {
   readonly boxId: string;
   readonly boxName: string | null;
   readonly tty: boolean;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   endedAt: number | null = null;
   status: ExecStatus = 'running';
   exitCode: number | null = null;
@@ -100,7 +105,12 @@ export class ExecSession {
   /** Removed (DELETE, box removal, handler close): routes answer 404. */
   evicted = false;
 
-  private readonly execution: Execution;
+  /**
+   * Null once done (exited, all output read): a finished session is kept
+   * until it is reaped for its status and exit frame only, so it lets go of
+   * the execution's streams and native handle at once.
+   */
+  private execution: Execution | null;
   private readonly init: ExecSessionInit;
   private readonly timeoutMs: number;
   private processExited = false;
@@ -154,6 +164,7 @@ export class ExecSession {
     this.boxId = init.boxId;
     this.boxName = init.boxName;
     this.tty = init.tty;
+    this.startedAt = init.startedAt ?? Date.now();
     this.init = init;
     this.timeoutMs = init.timeoutSecs > 0 ? init.timeoutSecs * 1000 : 0;
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
@@ -275,15 +286,15 @@ export class ExecSession {
   private pauseOutput(): void {
     if (this.outputPaused) return;
     this.outputPaused = true;
-    this.execution.stdout.pause();
-    this.execution.stderr.pause();
+    this.execution?.stdout.pause();
+    this.execution?.stderr.pause();
   }
 
   private resumeOutput(): void {
     if (!this.outputPaused) return;
     this.outputPaused = false;
-    this.execution.stdout.resume();
-    this.execution.stderr.resume();
+    this.execution?.stdout.resume();
+    this.execution?.stderr.resume();
   }
 
   /** Sends what is queued, consecutive frames of a channel joined. */
@@ -322,7 +333,10 @@ export class ExecSession {
       this.errorMessage = failure;
     } else if (this.killRequested) {
       this.status = 'killed';
-    } else if (this.timeoutMs > 0 && code !== 0 && elapsed >= this.timeoutMs - 50) {
+    } else if (this.timeoutMs > 0 && code < 0 && elapsed >= this.timeoutMs - 50) {
+      // The engine's timeout kills (a signal death: negative code); a command
+      // that exited by itself (code >= 0) did not time out, however late its
+      // exit was noticed.
       this.status = 'timed_out';
       this.errorMessage = `execution timed out after ${this.timeoutMs / 1000}s`;
     } else if (code === TORN_DOWN) {
@@ -348,6 +362,7 @@ export class ExecSession {
     if (!this.processExited || this.streamsOpen > 0) return;
     this.resolveDone();
     this.resolveSlotFree();
+    this.execution = null;
     const ws = this.socket;
     if (ws !== null && ws.readyState === ws.OPEN) {
       // The last output first (its send may still be scheduled), then the
@@ -504,7 +519,8 @@ export class ExecSession {
       this.reportToSocket(`stdin refused ${bytes.length} bytes: ${this.stdinFailure}`);
       return;
     }
-    const stdin = this.execution.stdin;
+    const stdin = this.execution?.stdin;
+    if (stdin === undefined) return; // done: processExited answered above
     const ok = stdin.write(bytes);
     // Refused at once (past maxStdinBytes): answered now, not at the 'error'
     // event a tick later, or frames that arrived in the same read would be
@@ -518,7 +534,7 @@ export class ExecSession {
     if (!ok && ws !== null && !this.stdinWaitsForDrain) {
       this.stdinWaitsForDrain = true;
       ws.pause();
-      this.execution.stdin.once('drain', () => {
+      stdin.once('drain', () => {
         this.stdinWaitsForDrain = false;
         this.resumeReading();
       });
@@ -539,24 +555,30 @@ export class ExecSession {
   private closeStdin(): void {
     if (this.stdinEnded) return;
     this.stdinEnded = true;
-    this.execution.stdin.end();
+    this.execution?.stdin.end();
   }
 
   // ---- control ------------------------------------------------------------
 
   async signal(sig: number): Promise<void> {
-    await this.execution.signal(sig);
+    await this.execution?.signal(sig);
   }
 
   async resize(cols: number, rows: number): Promise<void> {
-    await this.execution.resize(cols, rows);
+    await this.execution?.resize(cols, rows);
   }
 
   /** SIGKILL (DELETE .../executions/{id}); the exit still reaches an attached socket. */
   async kill(): Promise<void> {
     if (this.processExited) return;
     this.killRequested = true;
-    await this.execution.kill();
+    try {
+      await this.execution?.kill();
+    } catch (err) {
+      // Not killed: if it exits later, its status is what the command did.
+      this.killRequested = false;
+      throw err;
+    }
   }
 
   /** Idle reaping: SIGHUP now, SIGKILL after the grace period, output discarded. */
@@ -566,7 +588,7 @@ export class ExecSession {
     this.clearIdleTimer();
     this.dropOutput();
     if (this.processExited) return;
-    this.execution.signal(SIGHUP).catch((err) => this.init.onBackgroundError?.(err));
+    this.execution?.signal(SIGHUP).catch((err) => this.init.onBackgroundError?.(err));
     this.graceTimer = setTimeout(() => {
       this.graceTimer = null;
       this.kill().catch((err) => this.init.onBackgroundError?.(err));
@@ -605,8 +627,8 @@ export class ExecSession {
     this.queue = [];
     this.clearQueued();
     this.outputPaused = false;
-    this.execution.stdout.destroy();
-    this.execution.stderr.destroy();
+    this.execution?.stdout.destroy();
+    this.execution?.stderr.destroy();
   }
 
   /** Handler shutdown: kill, drop the socket (1001 going away), stop every timer. */

@@ -3,6 +3,7 @@
 // whose box was removed), 410 for one reaped for idleness.
 import { NotFoundError, SessionReapedError } from '../../errors/errors';
 import type { Execution } from '../../runtime/runtime-types';
+import { httpError } from '../protocol/http-error';
 import { ExecSession, type SessionTimings } from './exec-session';
 import { OutputQueueBudget } from './output-queue-budget';
 
@@ -23,6 +24,8 @@ export interface NewSession {
   boxName: string | null;
   tty: boolean;
   timeoutSecs: number;
+  /** When the exec was asked for (ms since the epoch). */
+  startedAt?: number;
 }
 
 export class SessionRegistry {
@@ -38,6 +41,8 @@ export class SessionRegistry {
   /** Unread output queued by all sessions together (bytes). */
   readonly queueBudget: OutputQueueBudget;
   private readonly onReap: ((session: ExecSession) => void) | undefined;
+  /** closeAll() ran: executions spawned by requests still in flight are refused. */
+  private closed = false;
 
   /** `onReap` is told of every idle execution reaped (the boxlite:exec.reap event). */
   constructor(timings: SessionTimings, onBackgroundError: (err: unknown) => void, onReap?: (session: ExecSession) => void) {
@@ -51,7 +56,16 @@ export class SessionRegistry {
     return this.byId.size;
   }
 
+  /** Registers `execution`; after closeAll() it is killed instead and this throws 503. */
   add(execution: Execution, info: NewSession): ExecSession {
+    if (this.closed) {
+      // Spawned by a POST /exec that was in flight while the handler closed:
+      // registered now, nothing would ever kill, reap or read it.
+      execution.stdout.destroy();
+      execution.stderr.destroy();
+      execution.kill().catch(this.onBackgroundError);
+      throw httpError(503, 'engine reported an error: this BoxLite handler is closed');
+    }
     const session = new ExecSession(execution, {
       ...info,
       timings: this.timings,
@@ -155,6 +169,7 @@ export class SessionRegistry {
 
   /** Handler shutdown: kill everything still running, close sockets, clear timers. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     const sessions = [...this.byId.values(), ...this.reaping, ...[...this.killed.values()].map((k) => k.session)];
     this.forgetKilled(() => true);
     this.byId.clear();
