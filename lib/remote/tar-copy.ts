@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
+import type { WriteEntry } from 'tar';
 
 /**
  * The upload body for a host path: a tar of the directory, rooted at its own
@@ -27,10 +28,47 @@ export async function packHostPath(hostSrc: string): Promise<{ make: () => Reada
   const cwd = isDir ? hostSrc : path.dirname(hostSrc);
   const entries = isDir ? ['.'] : [path.basename(hostSrc)];
   const make = (): Readable => {
-    const pack = tar.c({ cwd, portable: true, follow: false }, entries);
-    return Readable.from(pack as AsyncIterable<Buffer>);
+    // Entries past their header: the ones that may hold a host file open.
+    const live = new Set<WriteEntry>();
+    let stopped = false;
+    const pack = tar.c({
+      cwd, portable: true, follow: false,
+      onWriteEntry: (entry) => {
+        if (stopped) {
+          stopReading(entry);
+          return;
+        }
+        live.add(entry);
+        entry.once('end', () => live.delete(entry));
+      },
+    }, entries);
+    const body = Readable.from(pack as AsyncIterable<Buffer>);
+    // An upload cut short (abort, a refused or dropped request) destroys the
+    // body; tar only pauses then, its open files held for good. Each entry is
+    // told to stop and close its file; the ones not started yet never open it.
+    body.once('close', () => {
+      if (body.readableEnded) return;
+      stopped = true;
+      pack.on('error', () => { /* the stopped entries' own errors: nobody reads this pack any more */ });
+      for (const entry of live) stopReading(entry);
+      live.clear();
+    });
+    return body;
   };
   return { make };
+}
+
+/**
+ * Makes a tar WriteEntry close its file at its next step, with what tar
+ * offers: an entry that saw an error closes the file it opens next, and one
+ * with nothing left to read closes it at its next read or drain.
+ */
+function stopReading(entry: WriteEntry): void {
+  entry.emit('error', new Error('upload stopped'));
+  entry.remain = 0;
+  entry.blockRemain = 0;
+  // Parked until the pack drains (it never will): wake it so it closes now.
+  if (entry.listenerCount('drain') > 0) entry.emit('drain');
 }
 
 async function isDirectory(p: string): Promise<boolean> {
