@@ -79,11 +79,37 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+/**
+ * Unpacks `body` into `dir`. When the body fails (an abort, a dropped
+ * connection) tar would keep the file it was writing open for good, waiting
+ * for the rest of its entry: the archive is ended there instead (tar then
+ * closes it as a truncated one), before anyone removes `dir`.
+ */
+async function unpackArchive(body: Readable, dir: string): Promise<void> {
+  const unpack = tar.x({ cwd: dir, preservePaths: false });
+  let settled = false;
+  const done = new Promise<void>((resolve) => {
+    const finish = () => { settled = true; resolve(); };
+    unpack.once('finish', finish);
+    unpack.once('abort', finish);
+  });
+  try {
+    await pipeline(body, unpack as unknown as NodeJS.WritableStream);
+  } catch (err) {
+    if (!settled) {
+      unpack.on('error', () => { /* the download already failed with its own error */ });
+      unpack.end();
+      await done;
+    }
+    throw err;
+  }
+}
+
 /** Unpacks a downloaded archive of `guestSrc` onto `hostDst`. */
 export async function unpackToHost(body: Readable, guestSrc: string, hostDst: string): Promise<void> {
   const staging = await fsp.mkdtemp(path.join(os.tmpdir(), 'boxlite-copyout-'));
   try {
-    await pipeline(body, tar.x({ cwd: staging, preservePaths: false }) as unknown as NodeJS.WritableStream);
+    await unpackArchive(body, staging);
     const entries = await fsp.readdir(staging, { withFileTypes: true });
     const base = path.posix.basename(guestSrc.replace(/\/+$/, ''));
     const single = entries.length === 1 && !entries[0].isDirectory() && entries[0].name === base ? entries[0] : null;
