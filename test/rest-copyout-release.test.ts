@@ -91,6 +91,8 @@ it.each([
       clearTimeout(timer);
       expect(err).toBeInstanceOf(Error);
       if (how === 'stall') expect((err as Error).name).toBe('AbortError');
+      // No answer to the end: a typed NetworkError, as for any request cut off.
+      else expect(err).toMatchObject({ name: 'NetworkError', status: null });
     }
     expect(await settledStagingFiles(2000)).toEqual([]);
     expect(stagingDirs().filter((name) => !stagedBefore.includes(name))).toEqual([]);

@@ -9,7 +9,7 @@ import { RemoteExecution } from './remote-execution';
 import type { AttachOptions } from './attach-connection';
 import { packHostPath, unpackToHost } from './tar-copy';
 import { boxInfoOf, boxMetricsOf, execBody } from './wire-json';
-import { protocolError } from './remote-error';
+import { networkError, protocolError } from './remote-error';
 
 /** Per-call options of the remote runtime: every call takes an AbortSignal. */
 export interface CallOptions {
@@ -113,11 +113,16 @@ export class RemoteBox implements BoxApi {
       method: 'GET', path: this.#path('/files'), query: { path: guestSrc }, accept: 'application/x-tar', signal: options.signal,
     });
     if (!answer.response.hasBody) throw protocolError('GET .../files answered no archive', answer.status, answer.requestId);
+    const archive = answer.response.stream();
+    let cutOff: unknown = null;
+    archive.once('error', (err) => { cutOff = err; });
     try {
-      await unpackToHost(answer.response.stream(), guestSrc, hostDst);
+      await unpackToHost(archive, guestSrc, hostDst);
     } catch (err) {
       // Aborted mid-download: the signal's reason, whatever the stream reported.
       if (options.signal?.aborted) throw options.signal.reason;
+      // The connection failed midway: a NetworkError, as for a request that got no answer.
+      if (cutOff !== null) throw networkError('reading the answer to GET .../files', cutOff);
       throw err;
     }
   }
