@@ -144,7 +144,10 @@ export class HttpClient {
       }
       const requestId = response.headers.get('x-request-id');
       if (response.status >= 200 && response.status <= 299) return { status: response.status, headers: response.headers, response, requestId };
-      const failure = errorFromAnswer(response.status, response.headers, await readBounded(response), what);
+      const bodyText = await readBounded(response);
+      // Aborted while the error body arrived: the signal's reason, not the half-read answer.
+      if (req.signal?.aborted) throw req.signal.reason;
+      const failure = errorFromAnswer(response.status, response.headers, bodyText, what);
       const retryable = isRetryableStatus(response.status)
         // The same key is still being worked on: the server asks to come back later.
         || (response.status === 409 && req.idempotent === true && response.headers.has('retry-after'));
