@@ -237,6 +237,7 @@ export class RemoteRuntime implements RuntimeApi {
     this.#closed = true;
     for (const ref of this.#executions) ref.deref()?._abandon();
     this.#executions.clear();
+    this._client.close();
     this._client.config.transport.close();
   }
 
