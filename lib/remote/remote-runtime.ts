@@ -101,6 +101,11 @@ export class RemoteRuntime implements RuntimeApi {
       client,
       attach,
       track: (execution) => {
+        // Its exec POST was in flight when close() ran: stop listening at once, as close() did to the others.
+        if (this.#closed) {
+          execution._abandon();
+          return;
+        }
         const ref = new WeakRef(execution);
         this.#executions.add(ref);
         void execution.wait().catch(() => undefined).finally(() => this.#executions.delete(ref));
