@@ -21,6 +21,8 @@ export interface RemoteBoxContext {
   attach: Omit<AttachOptions, 'url' | 'headers'>;
   /** Executions to abandon when the runtime closes. */
   track(execution: RemoteExecution): void;
+  /** Throws StoppedError once the runtime is closed. */
+  open(): void;
 }
 
 export class RemoteBox implements BoxApi {
@@ -40,19 +42,23 @@ export class RemoteBox implements BoxApi {
   }
 
   async start(options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     await this.#ctx.client.empty({ method: 'POST', path: this.#path('/start'), idempotent: true, signal: options.signal });
   }
 
   async stop(options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     await this.#ctx.client.empty({ method: 'POST', path: this.#path('/stop'), idempotent: true, signal: options.signal });
   }
 
   async info(options: CallOptions = {}): Promise<BoxInfo> {
+    this.#ctx.open();
     const { value, answer } = await this.#ctx.client.json<unknown>({ method: 'GET', path: this.#path(), signal: options.signal });
     return boxInfoOf(value, answer.status, answer.requestId);
   }
 
   async metrics(options: CallOptions = {}): Promise<BoxMetrics> {
+    this.#ctx.open();
     const { value } = await this.#ctx.client.json<unknown>({ method: 'GET', path: this.#path('/metrics'), signal: options.signal });
     return boxMetricsOf(value);
   }
@@ -66,6 +72,7 @@ export class RemoteBox implements BoxApi {
    * of being left running unseen.
    */
   async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<RemoteExecution> {
+    this.#ctx.open();
     const body = execBody(command, args, options);
     options.signal?.throwIfAborted();
     const { value, answer } = await this.#ctx.client.json<{ execution_id?: unknown }>({
@@ -96,6 +103,7 @@ export class RemoteBox implements BoxApi {
 
   /** Uploads a host file or directory (tar) into the box. */
   async copyIn(hostSrc: string, guestDst: string, options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     requiredString(hostSrc, 'hostSrc');
     requiredString(guestDst, 'guestDst');
     const packed = await packHostPath(hostSrc);
@@ -107,6 +115,7 @@ export class RemoteBox implements BoxApi {
 
   /** Downloads a file or directory (tar) from the box onto the host. */
   async copyOut(guestSrc: string, hostDst: string, options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     requiredString(guestSrc, 'guestSrc');
     requiredString(hostDst, 'hostDst');
     const answer = await this.#ctx.client.send({

@@ -100,6 +100,7 @@ export class RemoteRuntime implements RuntimeApi {
     this.#boxContext = {
       client,
       attach,
+      open: () => this.#open(),
       track: (execution) => {
         // Its exec POST was in flight when close() ran: stop listening at once, as close() did to the others.
         if (this.#closed) {
