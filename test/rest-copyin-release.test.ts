@@ -67,11 +67,12 @@ async function settledUploads(ms: number): Promise<string[]> {
 }
 
 it.each([
-  ['one file', 'tree/a.bin'],
-  ['a directory', 'tree'],
-])('an aborted upload of %s closes every host file it opened', async (_name, rel) => {
+  ['one file', 'node:http', 'tree/a.bin'],
+  ['a directory', 'node:http', 'tree'],
+  ['a directory', 'the fetch option', 'tree'],
+])('an aborted upload of %s closes every host file it opened (%s)', async (_name, transport, rel) => {
   mode = 'stall';
-  const rt = await Runtime.rest({ url: origin, retry: false });
+  const rt = await Runtime.rest({ url: origin, retry: false, ...(transport === 'node:http' ? {} : { fetch: globalThis.fetch }) });
   try {
     const box = await rt.getBox('b1');
     for (let i = 0; i < 3; i++) {
