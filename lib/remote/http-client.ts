@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
+import { StoppedError } from '../errors/errors';
 import { type RemoteBoxliteError, MAX_ERROR_BODY_BYTES, errorFromAnswer, networkError, protocolError } from './remote-error';
 import { type RetryPolicy, backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry-policy';
 import type { HeaderLookup, Transport, TransportRequest, TransportResponse } from './transport';
@@ -81,9 +82,20 @@ export function segment(value: string): string {
 
 export class HttpClient {
   readonly config: HttpClientConfig;
+  /** Aborted by close(): the retries of calls in flight end. */
+  readonly #closing = new AbortController();
 
   constructor(config: HttpClientConfig) {
     this.config = config;
+  }
+
+  /**
+   * Calls in flight try no more: one waiting to retry rejects with
+   * StoppedError at once; a try already sent finishes. A first try after
+   * close still goes out (a kill() on the way out).
+   */
+  close(): void {
+    this.#closing.abort(new StoppedError('stopped: runtime is closed'));
   }
 
   /** Absolute URL for a path (scheme 'ws'/'wss' for WebSockets when asked). */
@@ -125,6 +137,7 @@ export class HttpClient {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       req.signal?.throwIfAborted();
+      if (attempt > 1) this.#closing.signal.throwIfAborted();
       let body: TransportRequest['body'] = jsonText;
       const tryHeaders = { ...headers };
       if (req.body) {
@@ -144,7 +157,10 @@ export class HttpClient {
       }
       const requestId = response.headers.get('x-request-id');
       if (response.status >= 200 && response.status <= 299) return { status: response.status, headers: response.headers, response, requestId };
-      const failure = errorFromAnswer(response.status, response.headers, await readBounded(response), what);
+      const bodyText = await readBounded(response);
+      // Aborted while the error body arrived: the signal's reason, not the half-read answer.
+      if (req.signal?.aborted) throw req.signal.reason;
+      const failure = errorFromAnswer(response.status, response.headers, bodyText, what);
       const retryable = isRetryableStatus(response.status)
         // The same key is still being worked on: the server asks to come back later.
         || (response.status === 409 && req.idempotent === true && response.headers.has('retry-after'));
@@ -160,7 +176,8 @@ export class HttpClient {
     if (attempt >= retry.maxAttempts) throw failure;
     const wait = backoffMs(retry, attempt, retryAfter);
     if (Date.now() - started + wait > retry.maxElapsedMs) throw failure;
-    await sleep(wait, signal);
+    // The caller's abort or the runtime's close, whichever comes first, ends the wait with its reason.
+    await sleep(wait, signal, this.#closing.signal);
   }
 
   /** send(), then the JSON body (at most MAX_JSON_ANSWER_BYTES once decoded). */

@@ -30,6 +30,13 @@ export const MAX_TOTAL_SOCKETS = 256;
 export const MAX_FREE_SOCKETS = 32;
 /** undici's default keep-alive timeout, so idle connections live as long as they did under fetch. */
 export const IDLE_TIMEOUT_MS = 4000;
+/**
+ * A request whose connection hears nothing this long (no answer head, or a
+ * body that stalls) fails as a network error and its connection is closed:
+ * undici's headersTimeout and bodyTimeout, so a silent server holds a call
+ * (and one of the origin's connections) no longer than it did under fetch.
+ */
+export const INACTIVITY_TIMEOUT_MS = 300_000;
 /** An unwanted body (empty(), a redirect's) is drained this far to keep its connection; a longer one closes it. */
 export const MAX_DISCARD_BYTES = 64 * 1024;
 
@@ -143,10 +150,20 @@ class NodeResponse implements TransportResponse {
   }
 }
 
+export interface NodeHttpTransportOptions {
+  /** Default INACTIVITY_TIMEOUT_MS. */
+  inactivityTimeoutMs?: number;
+}
+
 export class NodeHttpTransport implements Transport {
   #http: http.Agent | null = null;
   #https: https.Agent | null = null;
   #closed = false;
+  readonly #inactivityTimeoutMs: number;
+
+  constructor(options: NodeHttpTransportOptions = {}) {
+    this.#inactivityTimeoutMs = options.inactivityTimeoutMs ?? INACTIVITY_TIMEOUT_MS;
+  }
 
   #agent(secure: boolean): http.Agent {
     const options: http.AgentOptions = {
@@ -188,6 +205,14 @@ export class NodeHttpTransport implements Transport {
       const secure = url.startsWith('https:');
       const request = (secure ? https : http).request(url, { method, headers, agent: this.#agent(secure) });
       let response: http.IncomingMessage | null = null;
+      // Silence while this request owns the socket (the Agent's own timeout only reaps idle ones).
+      const silence = this.#inactivityTimeoutMs;
+      request.setTimeout(silence, () => {
+        const err = Object.assign(new Error(`${response === null ? 'headers' : 'body'} timeout: nothing received for ${silence} ms`),
+          { code: 'ETIMEDOUT' });
+        request.destroy(err);
+        response?.destroy(err);
+      });
       // Destroying the request (or the answer mid-body) destroys its socket: it never returns to the pool.
       const onAbort = () => {
         request.destroy(signal!.reason);

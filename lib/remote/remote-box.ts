@@ -9,7 +9,7 @@ import { RemoteExecution } from './remote-execution';
 import type { AttachOptions } from './attach-connection';
 import { packHostPath, unpackToHost } from './tar-copy';
 import { boxInfoOf, boxMetricsOf, execBody } from './wire-json';
-import { protocolError } from './remote-error';
+import { networkError, protocolError } from './remote-error';
 
 /** Per-call options of the remote runtime: every call takes an AbortSignal. */
 export interface CallOptions {
@@ -21,6 +21,8 @@ export interface RemoteBoxContext {
   attach: Omit<AttachOptions, 'url' | 'headers'>;
   /** Executions to abandon when the runtime closes. */
   track(execution: RemoteExecution): void;
+  /** Throws StoppedError once the runtime is closed. */
+  open(): void;
 }
 
 export class RemoteBox implements BoxApi {
@@ -40,19 +42,23 @@ export class RemoteBox implements BoxApi {
   }
 
   async start(options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     await this.#ctx.client.empty({ method: 'POST', path: this.#path('/start'), idempotent: true, signal: options.signal });
   }
 
   async stop(options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     await this.#ctx.client.empty({ method: 'POST', path: this.#path('/stop'), idempotent: true, signal: options.signal });
   }
 
   async info(options: CallOptions = {}): Promise<BoxInfo> {
+    this.#ctx.open();
     const { value, answer } = await this.#ctx.client.json<unknown>({ method: 'GET', path: this.#path(), signal: options.signal });
     return boxInfoOf(value, answer.status, answer.requestId);
   }
 
   async metrics(options: CallOptions = {}): Promise<BoxMetrics> {
+    this.#ctx.open();
     const { value } = await this.#ctx.client.json<unknown>({ method: 'GET', path: this.#path('/metrics'), signal: options.signal });
     return boxMetricsOf(value);
   }
@@ -66,6 +72,7 @@ export class RemoteBox implements BoxApi {
    * of being left running unseen.
    */
   async exec(command: string, args?: string[], options: ExecOptions = {}): Promise<RemoteExecution> {
+    this.#ctx.open();
     const body = execBody(command, args, options);
     options.signal?.throwIfAborted();
     const { value, answer } = await this.#ctx.client.json<{ execution_id?: unknown }>({
@@ -96,6 +103,7 @@ export class RemoteBox implements BoxApi {
 
   /** Uploads a host file or directory (tar) into the box. */
   async copyIn(hostSrc: string, guestDst: string, options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     requiredString(hostSrc, 'hostSrc');
     requiredString(guestDst, 'guestDst');
     const packed = await packHostPath(hostSrc);
@@ -107,17 +115,23 @@ export class RemoteBox implements BoxApi {
 
   /** Downloads a file or directory (tar) from the box onto the host. */
   async copyOut(guestSrc: string, hostDst: string, options: CallOptions = {}): Promise<void> {
+    this.#ctx.open();
     requiredString(guestSrc, 'guestSrc');
     requiredString(hostDst, 'hostDst');
     const answer = await this.#ctx.client.send({
       method: 'GET', path: this.#path('/files'), query: { path: guestSrc }, accept: 'application/x-tar', signal: options.signal,
     });
     if (!answer.response.hasBody) throw protocolError('GET .../files answered no archive', answer.status, answer.requestId);
+    const archive = answer.response.stream();
+    let cutOff: unknown = null;
+    archive.once('error', (err) => { cutOff = err; });
     try {
-      await unpackToHost(answer.response.stream(), guestSrc, hostDst);
+      await unpackToHost(archive, guestSrc, hostDst);
     } catch (err) {
       // Aborted mid-download: the signal's reason, whatever the stream reported.
       if (options.signal?.aborted) throw options.signal.reason;
+      // The connection failed midway: a NetworkError, as for a request that got no answer.
+      if (cutOff !== null) throw networkError('reading the answer to GET .../files', cutOff);
       throw err;
     }
   }

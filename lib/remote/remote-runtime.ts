@@ -4,6 +4,7 @@
 // and ws. It never loads the
 // native addon, so it runs where the addon cannot (no prebuild, no compiler,
 // another OS).
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BoxliteErrorCode, InvalidArgumentError, StoppedError, isBoxliteError } from '../errors/errors';
 import { optionalBool, requiredString } from '../runtime/runtime';
 import type { BoxInfo, BoxOptions, RemoveBoxOptions, Runtime as RuntimeApi, RuntimeMetrics, RuntimeRestOptions } from '../runtime/runtime-types';
@@ -57,12 +58,29 @@ function prefixOf(raw: unknown): string {
   return raw.replace(/^\/+|\/+$/g, '');
 }
 
+/**
+ * Whether node:http would refuse this header (a name that is not an HTTP
+ * token, a value with a control character). Checked once here: refused by the
+ * transport instead, every call would fail as a retried NetworkError.
+ */
+function headerRefusal(name: string, value: string): string | null {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    return null;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ERR_INVALID_HTTP_TOKEN' ? 'is not a valid header name' : 'holds a character a header cannot carry (CR, LF, NUL, ...)';
+  }
+}
+
 function headersOf(raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('headers must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v !== 'string') throw invalid(`headers.${k} must be a string`);
+    const refusal = headerRefusal(k, v);
+    if (refusal !== null) throw invalid(`headers: ${JSON.stringify(k.slice(0, 100))} ${refusal}`);
     out[k] = v;
   }
   return out;
@@ -82,7 +100,13 @@ export class RemoteRuntime implements RuntimeApi {
     this.#boxContext = {
       client,
       attach,
+      open: () => this.#open(),
       track: (execution) => {
+        // Its exec POST was in flight when close() ran: stop listening at once, as close() did to the others.
+        if (this.#closed) {
+          execution._abandon();
+          return;
+        }
         const ref = new WeakRef(execution);
         this.#executions.add(ref);
         void execution.wait().catch(() => undefined).finally(() => this.#executions.delete(ref));
@@ -95,6 +119,10 @@ export class RemoteRuntime implements RuntimeApi {
     if (options === null || typeof options !== 'object') throw invalid('options must be an object');
     const apiKey = options.apiKey;
     if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.length === 0)) throw invalid('apiKey must be a non-empty string');
+    // Never quoted: it is a secret. A trailing newline (a key read from a file) is the usual culprit.
+    if (apiKey !== undefined && headerRefusal('Authorization', `Bearer ${apiKey}`) !== null) {
+      throw invalid('apiKey holds a character a header cannot carry (CR, LF, NUL, ...): trim it');
+    }
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalid('fetch must be a function');
     const client = new HttpClient({
       baseUrl: baseUrlOf(options.url),
@@ -215,6 +243,7 @@ export class RemoteRuntime implements RuntimeApi {
     this.#closed = true;
     for (const ref of this.#executions) ref.deref()?._abandon();
     this.#executions.clear();
+    this._client.close();
     this._client.config.transport.close();
   }
 

@@ -86,21 +86,28 @@ export function backoffMs(policy: RetryPolicy, attempt: number, retryAfter: numb
   return Math.max(Math.round(jittered), retryAfter ?? 0);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or rejects with the reason of the first of `signals`
+ * to abort (AbortSignal.any() is not in every Node 20).
+ */
+export function sleep(ms: number, ...signals: Array<AbortSignal | undefined>): Promise<void> {
+  const watched = signals.filter((s): s is AbortSignal => s !== undefined);
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
+    const aborted = watched.find((s) => s.aborted);
+    if (aborted) {
+      reject(aborted.reason);
       return;
     }
-    const onAbort = () => {
+    const unlisten = () => { for (const s of watched) s.removeEventListener('abort', onAbort); };
+    function onAbort(this: AbortSignal) {
       clearTimeout(timer);
-      reject(signal!.reason);
-    };
+      unlisten();
+      reject(this.reason);
+    }
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unlisten();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    for (const s of watched) s.addEventListener('abort', onAbort, { once: true });
   });
 }

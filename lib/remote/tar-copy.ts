@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
+import type { WriteEntry } from 'tar';
 
 /**
  * The upload body for a host path: a tar of the directory, rooted at its own
@@ -27,10 +28,47 @@ export async function packHostPath(hostSrc: string): Promise<{ make: () => Reada
   const cwd = isDir ? hostSrc : path.dirname(hostSrc);
   const entries = isDir ? ['.'] : [path.basename(hostSrc)];
   const make = (): Readable => {
-    const pack = tar.c({ cwd, portable: true, follow: false }, entries);
-    return Readable.from(pack as AsyncIterable<Buffer>);
+    // Entries past their header: the ones that may hold a host file open.
+    const live = new Set<WriteEntry>();
+    let stopped = false;
+    const pack = tar.c({
+      cwd, portable: true, follow: false,
+      onWriteEntry: (entry) => {
+        if (stopped) {
+          stopReading(entry);
+          return;
+        }
+        live.add(entry);
+        entry.once('end', () => live.delete(entry));
+      },
+    }, entries);
+    const body = Readable.from(pack as AsyncIterable<Buffer>);
+    // An upload cut short (abort, a refused or dropped request) destroys the
+    // body; tar only pauses then, its open files held for good. Each entry is
+    // told to stop and close its file; the ones not started yet never open it.
+    body.once('close', () => {
+      if (body.readableEnded) return;
+      stopped = true;
+      pack.on('error', () => { /* the stopped entries' own errors: nobody reads this pack any more */ });
+      for (const entry of live) stopReading(entry);
+      live.clear();
+    });
+    return body;
   };
   return { make };
+}
+
+/**
+ * Makes a tar WriteEntry close its file at its next step, with what tar
+ * offers: an entry that saw an error closes the file it opens next, and one
+ * with nothing left to read closes it at its next read or drain.
+ */
+function stopReading(entry: WriteEntry): void {
+  entry.emit('error', new Error('upload stopped'));
+  entry.remain = 0;
+  entry.blockRemain = 0;
+  // Parked until the pack drains (it never will): wake it so it closes now.
+  if (entry.listenerCount('drain') > 0) entry.emit('drain');
 }
 
 async function isDirectory(p: string): Promise<boolean> {
@@ -41,11 +79,37 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+/**
+ * Unpacks `body` into `dir`. When the body fails (an abort, a dropped
+ * connection) tar would keep the file it was writing open for good, waiting
+ * for the rest of its entry: the archive is ended there instead (tar then
+ * closes it as a truncated one), before anyone removes `dir`.
+ */
+async function unpackArchive(body: Readable, dir: string): Promise<void> {
+  const unpack = tar.x({ cwd: dir, preservePaths: false });
+  let settled = false;
+  const done = new Promise<void>((resolve) => {
+    const finish = () => { settled = true; resolve(); };
+    unpack.once('finish', finish);
+    unpack.once('abort', finish);
+  });
+  try {
+    await pipeline(body, unpack as unknown as NodeJS.WritableStream);
+  } catch (err) {
+    if (!settled) {
+      unpack.on('error', () => { /* the download already failed with its own error */ });
+      unpack.end();
+      await done;
+    }
+    throw err;
+  }
+}
+
 /** Unpacks a downloaded archive of `guestSrc` onto `hostDst`. */
 export async function unpackToHost(body: Readable, guestSrc: string, hostDst: string): Promise<void> {
   const staging = await fsp.mkdtemp(path.join(os.tmpdir(), 'boxlite-copyout-'));
   try {
-    await pipeline(body, tar.x({ cwd: staging, preservePaths: false }) as unknown as NodeJS.WritableStream);
+    await unpackArchive(body, staging);
     const entries = await fsp.readdir(staging, { withFileTypes: true });
     const base = path.posix.basename(guestSrc.replace(/\/+$/, ''));
     const single = entries.length === 1 && !entries[0].isDirectory() && entries[0].name === base ? entries[0] : null;
