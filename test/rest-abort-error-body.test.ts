@@ -2,26 +2,24 @@
 // the body of an error answer is still arriving: a server that sent the head
 // of a 500 and then stalls must not turn the caller's abort into the server's
 // (half-read) error. Both transports.
-import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     req.resume();
     res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
     res.write('{"error":{"message":"internal error: half'); // and nothing more
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
 });
 
 it.each([

@@ -2,31 +2,29 @@
 // either transport: a server or gateway whose gzip answer inflates to far more
 // (80 KB on the wire, 256 MiB decoded here) gets a typed protocol error, not
 // the client's memory.
-import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_JSON_ANSWER_BYTES } from '../lib/remote/http-client';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 let bomb: Buffer;
 
 beforeAll(async () => {
   // '[' then zeros: JSON that never ends within the bound.
   bomb = zlib.gzipSync(Buffer.concat([Buffer.from('['), Buffer.alloc(256 << 20, 0x30)]), { level: 9 });
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     req.resume();
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': bomb.length });
     res.end(bomb);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
 });
 
 it.each([

@@ -2,29 +2,27 @@
 // out a 503's Retry-After (or a backoff) rejects with StoppedError at once and
 // sends nothing more, instead of retrying against the server after close()
 // for up to `retry.maxElapsedMs` (and keeping the process alive meanwhile).
-import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StoppedError } from '../lib/errors/errors';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 let requests = 0;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     requests++;
     req.resume();
     res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '2' });
     res.end(JSON.stringify({ error: { message: 'resource exhausted: busy', type: 'ResourceExhaustedError', code: 'resource_exhausted' } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
 });
 
 it('a call waiting to retry rejects with StoppedError once the runtime closes, and tries no more', async () => {

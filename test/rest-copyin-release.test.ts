@@ -3,13 +3,13 @@
 // reading the rest) every host file the packer had open is closed: counted in
 // /proc/self/fd, by the descriptors that point at the uploaded files.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted, openDescriptors } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 let dir: string;
 /** What the server does with an upload: 'stall' never reads it; 'refuse' answers 413 and drops the connection. */
@@ -20,7 +20,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'tree'));
   // Larger than every socket and stream buffer between the packer and the server.
   for (const name of ['a.bin', 'b.bin', 'c.bin']) fs.writeFileSync(path.join(dir, 'tree', name), Buffer.alloc(24 << 20, 7));
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     if (req.method === 'GET') {
       req.resume();
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -32,28 +32,17 @@ beforeAll(async () => {
     res.end(JSON.stringify({ error: { message: 'resource exhausted: upload too large', type: 'ResourceExhaustedError', code: 'resource_exhausted' } }),
       () => req.socket.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** This process's descriptors open on a file under the test directory. */
 function openUploads(): string[] {
-  const out: string[] = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir)) out.push(target);
-    } catch {
-      // closed while listing
-    }
-  }
-  return out;
+  return openDescriptors((target) => target.startsWith(dir));
 }
 
 /** The open uploads once none is left, or what is still open after `ms`. */

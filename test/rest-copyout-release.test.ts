@@ -4,14 +4,14 @@
 // removed: counted in /proc/self/fd (a deleted but open file still holds its
 // disk space) and in the temporary directory.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted, openDescriptors } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 let dir: string;
 let archive: Buffer;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const chunks: Buffer[] = [];
   for await (const chunk of tar.c({ cwd: dir }, ['big.bin']) as AsyncIterable<Buffer>) chunks.push(chunk);
   archive = Buffer.concat(chunks);
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     req.resume();
     if (req.url?.includes('/files')) {
       res.writeHead(200, { 'Content-Type': 'application/x-tar' });
@@ -37,28 +37,17 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ box_id: 'b1', name: null, status: 'running', created_at: '2026-01-01T00:00:00Z', image: 'alpine' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** This process's descriptors open on a copyOut staging file. */
 function openStagingFiles(): string[] {
-  const out: string[] = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.includes('boxlite-copyout-')) out.push(target);
-    } catch {
-      // closed while listing
-    }
-  }
-  return out;
+  return openDescriptors((target) => target.includes('boxlite-copyout-'));
 }
 
 async function settledStagingFiles(ms: number): Promise<string[]> {

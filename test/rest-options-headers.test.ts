@@ -3,29 +3,27 @@
 // header name that is not an HTTP token) with InvalidArgumentError at once,
 // before anything is sent, instead of every call failing later as a retried
 // NetworkError. The key itself never appears in the message.
-import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../lib/errors/errors';
 import { Runtime } from '../lib/runtime/runtime';
+import { type ScriptedServer, listenScripted } from './scripted-server';
 
-let server: http.Server;
+let scripted: ScriptedServer;
 let origin: string;
 let requests = 0;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  scripted = await listenScripted((req, res) => {
     requests++;
     req.resume();
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ boxes_created_total: 0 }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  origin = scripted.origin;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await scripted.close();
 });
 
 it.each([
