@@ -10,6 +10,9 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Served, createBox, request, serve } from './http-support';
+import { type EntryHeader, tarEntry } from './tar-entries';
+
+const entry = (h: EntryHeader, body?: Buffer): Buffer => tarEntry({ mode: 0o755, ...h }, body);
 
 const LEVELS = 600;
 let s: Served;
@@ -24,13 +27,6 @@ afterAll(async () => {
   await s.close();
 });
 
-function entry(h: { path: string; type: string }, body = Buffer.alloc(0)): Buffer {
-  const header = new tar.Header({ mode: 0o755, mtime: new Date(0), size: body.length, ...h } as tar.HeaderData);
-  const blocks: Buffer[] = [];
-  if (header.encode()) blocks.push(new tar.Pax({ path: h.path, size: body.length } as tar.HeaderData).encode());
-  blocks.push(header.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  return Buffer.concat(blocks);
-}
 
 describe(`a tree ${LEVELS} directories deep`, () => {
   const deep = `${'d/'.repeat(LEVELS)}leaf.txt`;

@@ -12,6 +12,10 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Served, createBox, expectEnvelope, request, serve } from './http-support';
+import { TAR_END, tarEntry } from './tar-entries';
+
+const entry = tarEntry;
+const END = TAR_END;
 
 let s: Served;
 let box: string;
@@ -25,14 +29,6 @@ afterAll(async () => {
   await s.close();
 });
 
-/** One entry: its header (and a PAX record when the name needs one), its body padded to 512. */
-function entry(h: { path: string; type: string; linkpath?: string }, body = Buffer.alloc(0)): Buffer {
-  const header = new tar.Header({ mode: 0o644, mtime: new Date(0), size: body.length, ...h } as tar.HeaderData);
-  const blocks: Buffer[] = [];
-  if (header.encode()) blocks.push(new tar.Pax({ path: h.path, linkpath: h.linkpath, size: body.length } as tar.HeaderData).encode());
-  blocks.push(header.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  return Buffer.concat(blocks);
-}
 /** A PAX extended header whose records hold `bytes` bytes (a comment record of that size). */
 function bigPaxHeader(bytes: number): Buffer {
   const value = 'c'.repeat(bytes);
@@ -46,7 +42,6 @@ function bigPaxHeader(bytes: number): Buffer {
   header.encode();
   return Buffer.concat([header.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512)]);
 }
-const END = Buffer.alloc(1024);
 
 async function refused(dest: string, archive: Buffer, mentions: RegExp): Promise<void> {
   const a = await request(`${s.origin}/v1/boxes/${box}/files?path=${encodeURIComponent(dest)}`, {

@@ -7,9 +7,12 @@
 // Real HTTP on 127.0.0.1, test engine (its box root is a host directory).
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Served, createBox, expectEnvelope, request, serve } from './http-support';
+import { type EntryHeader, TAR_END, tarEntry } from './tar-entries';
+
+const entry = (h: EntryHeader, body?: Buffer): Buffer => tarEntry({ mode: 0o755, ...h }, body);
+const END = TAR_END;
 
 const LIMIT = 64 << 10;
 let s: Served;
@@ -24,14 +27,6 @@ afterAll(async () => {
   await s.close();
 });
 
-function entry(h: { path: string; type: string }, body = Buffer.alloc(0)): Buffer {
-  const header = new tar.Header({ mode: 0o755, mtime: new Date(0), size: body.length, ...h } as tar.HeaderData);
-  const blocks: Buffer[] = [];
-  if (header.encode()) blocks.push(new tar.Pax({ path: h.path, size: body.length } as tar.HeaderData).encode());
-  blocks.push(header.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  return Buffer.concat(blocks);
-}
-const END = Buffer.alloc(1024);
 
 function put(dest: string, archive: Buffer) {
   return request(`${s.origin}/v1/boxes/${box}/files?path=${encodeURIComponent(dest)}`, {
