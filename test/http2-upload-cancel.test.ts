@@ -24,7 +24,7 @@ let staging: string;
 let box: string;
 
 beforeAll(async () => {
-  staging = fs.mkdtempSync(path.join(os.tmpdir(), 'review-h2-cancel-'));
+  staging = fs.mkdtempSync(path.join(os.tmpdir(), 'h2-cancel-'));
   t = await openTestRuntime();
   handler = createBoxliteHandler(t.runtime, { auth: 'none', tmpDir: staging });
   server = http2.createServer(handler);

@@ -26,7 +26,7 @@ async function until(fn: () => boolean, ms: number, what: string): Promise<void>
 
 describe('release:check removes its temp directory when stopped by a signal', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s to its process group', async (signal) => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'review-release-signal-'));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'release-signal-'));
     const bin = path.join(tmp, 'bin');
     const scratch = path.join(tmp, 'tmpdir');
     fs.mkdirSync(bin);

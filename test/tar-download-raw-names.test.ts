@@ -23,9 +23,9 @@ const LONG_RAW = Buffer.concat([Buffer.from('l'.repeat(150)), LATIN1]);
 const LONG_UTF8 = `${'\u00e9'.repeat(80)}-link`;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none' } });
-  box = await createBox(s.origin, { name: 'review-raw-names' });
+  box = await createBox(s.origin, { name: 'raw-names' });
   root = path.join(s.t.homeDir, 'boxes', box, 'rootfs');
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'review-raw-names-'));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'raw-names-'));
   const dl = path.join(root, 'dl');
   fs.mkdirSync(path.join(dl, 'sub'), { recursive: true });
   const raw = (...parts: Buffer[]) => Buffer.concat([Buffer.from(`${dl}/`), ...parts]);

@@ -18,7 +18,7 @@ let box: string;
 let root: string;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none' } });
-  box = await createBox(s.origin, { name: 'review-gzip-ratio' });
+  box = await createBox(s.origin, { name: 'gzip-ratio' });
   root = path.join(s.t.homeDir, 'boxes', box, 'rootfs');
 });
 afterAll(async () => {

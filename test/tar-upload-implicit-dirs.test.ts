@@ -20,7 +20,7 @@ let box: string;
 let root: string;
 beforeAll(async () => {
   s = await serve({ handler: { auth: 'none', maxExtractedBytes: LIMIT } });
-  box = await createBox(s.origin, { name: 'review-implicit-dirs' });
+  box = await createBox(s.origin, { name: 'implicit-dirs' });
   root = path.join(s.t.homeDir, 'boxes', box, 'rootfs');
 });
 afterAll(async () => {

@@ -32,7 +32,7 @@ function sparseish(): Buffer {
 }
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'review-inflate-'));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'inflate-'));
   const src = path.join(work, 'src');
   fs.mkdirSync(src);
   const data = sparseish();

@@ -19,7 +19,7 @@ let archive: Buffer;
 const files = new Map<string, Buffer>();
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'review-short-writes-'));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'short-writes-'));
   const src = path.join(work, 'src');
   fs.mkdirSync(src);
   for (const [name, size] of [['big.bin', 300 << 10], ['small.txt', 7], ['empty', 0]] as const) {
