@@ -86,14 +86,16 @@ export interface AttachGuard {
  * a client that stopped reading) never does, and terminating it fires 'close',
  * which frees the execution's single attach slot and the server-wide socket slot.
  * This server's own stalls (a long GC, a blocked loop, SIGSTOP) are not the
- * client's silence: see lib/silence-watch.ts.
+ * client's silence (lib/silence-watch.ts), nor is the time the session stops
+ * reading the socket (it suspends the watch meanwhile).
  */
-function watchLiveness(ws: WebSocket, timeoutMs: number): void {
+function watchLiveness(ws: WebSocket, timeoutMs: number): SilenceWatch {
   const watch = new SilenceWatch(timeoutMs, () => ws.terminate());
   const heard = () => watch.heard();
   ws.on('pong', heard);
   ws.on('message', heard);
   ws.on('close', () => watch.stop());
+  return watch;
 }
 
 /** Upgrade and hand the socket to the session (claims the single attach slot first). */
@@ -127,8 +129,7 @@ export function upgradeToSession(wss: WebSocketServer, sessions: SessionRegistry
       attached = true;
       guard.onUpgraded?.();
       ws.once('close', releaseSlot);
-      watchLiveness(ws, guard.pongTimeoutMs);
-      claimed.attach(ws, socket);
+      claimed.attach(ws, socket, watchLiveness(ws, guard.pongTimeoutMs));
     });
   } finally {
     if (atOnce) socket.uncork();

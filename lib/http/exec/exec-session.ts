@@ -88,6 +88,12 @@ const POLICY_VIOLATION = 1008;
  * client sending them faster than the engine answers would otherwise pile up
  * calls without bound (100k signal frames: +81 MiB).
  */
+/** What the session needs of the attach's liveness watch (lib/silence-watch.ts). */
+export interface LivenessWatch {
+  suspend(): void;
+  resume(): void;
+}
+
 const MAX_CONTROL_IN_FLIGHT = 16;
 
 export class ExecSession {
@@ -138,6 +144,8 @@ export class ExecSession {
   /** The socket is not read until the engine took the stdin written so far. */
   private stdinWaitsForDrain = false;
   private socket: WebSocket | null = null;
+  /** The attached socket's liveness watch: off while this session itself stops reading the socket. */
+  private liveness: LivenessWatch | null = null;
   /** The attached socket's connection: corked while the exit frame and the close go out together. */
   private connection: Duplex | null = null;
   /** An upgrade holds the single attach slot until it completes. */
@@ -413,9 +421,10 @@ export class ExecSession {
    * `connection` is the socket under `ws`; the caller may hold it corked
    * (attach.ts, when answersAtOnce: the 101 and all that follows in one write).
    */
-  attach(ws: WebSocket, connection: Duplex | null = null): void {
+  attach(ws: WebSocket, connection: Duplex | null = null, liveness: LivenessWatch | null = null): void {
     this.attaching = false;
     this.socket = ws;
+    this.liveness = liveness;
     this.connection = connection;
     this.errorFramesSent = 0;
     this.clearIdleTimer();
@@ -441,6 +450,7 @@ export class ExecSession {
   private detach(ws: WebSocket): void {
     if (this.socket !== ws) return;
     this.socket = null;
+    this.liveness = null;
     this.connection = null;
     // Frames the socket never wrote (abrupt close) go first to the next attach.
     const unsent = this.inFlight.filter((entry) => !entry.written).map((entry) => entry.frame);
@@ -474,17 +484,30 @@ export class ExecSession {
   /** A resize/signal frame's engine call: failures answered, at most MAX_CONTROL_IN_FLIGHT at once. */
   private control(ws: WebSocket, p: Promise<void>): void {
     this.controlInFlight++;
-    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) ws.pause();
+    if (this.controlInFlight >= MAX_CONTROL_IN_FLIGHT) this.pauseReading(ws);
     p.catch((err) => this.reportToSocket(messageOf(err))).finally(() => {
       this.controlInFlight--;
       this.resumeReading();
     });
   }
 
+  /**
+   * Stops reading the attached socket (stdin or control calls hold it back).
+   * The client's Pongs then wait unread: that silence is this server's, so the
+   * liveness watch is off until reading resumes (and counts from zero then).
+   */
+  private pauseReading(ws: WebSocket): void {
+    ws.pause();
+    this.liveness?.suspend();
+  }
+
   /** Reads the attached socket again once neither stdin nor control calls hold it back. */
   private resumeReading(): void {
     const ws = this.socket;
-    if (ws !== null && ws.isPaused && !this.stdinWaitsForDrain && this.controlInFlight < MAX_CONTROL_IN_FLIGHT) ws.resume();
+    if (ws !== null && ws.isPaused && !this.stdinWaitsForDrain && this.controlInFlight < MAX_CONTROL_IN_FLIGHT) {
+      ws.resume();
+      this.liveness?.resume();
+    }
   }
 
   /**
@@ -533,7 +556,7 @@ export class ExecSession {
     // Hold further stdin frames until the engine took these (ws >= 8 can pause).
     if (!ok && ws !== null && !this.stdinWaitsForDrain) {
       this.stdinWaitsForDrain = true;
-      ws.pause();
+      this.pauseReading(ws);
       stdin.once('drain', () => {
         this.stdinWaitsForDrain = false;
         this.resumeReading();
