@@ -82,18 +82,19 @@ const ANSWER_AT_ONCE_MAX_BYTES = 16 << 10;
 const TORN_DOWN = -129;
 /** WebSocket close code for a client that broke the rules (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;
-/**
- * Resize/signal frames carried out at once for one execution; past it, the
- * socket is not read until one ends. Each is an engine call in flight: a
- * client sending them faster than the engine answers would otherwise pile up
- * calls without bound (100k signal frames: +81 MiB).
- */
+
 /** What the session needs of the attach's liveness watch (lib/silence-watch.ts). */
 export interface LivenessWatch {
   suspend(): void;
   resume(): void;
 }
 
+/**
+ * Resize/signal frames carried out at once for one execution; past it, the
+ * socket is not read until one ends. Each is an engine call in flight: a
+ * client sending them faster than the engine answers would otherwise pile up
+ * calls without bound (100k signal frames: +81 MiB).
+ */
 const MAX_CONTROL_IN_FLIGHT = 16;
 
 export class ExecSession {
